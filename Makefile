@@ -1,0 +1,38 @@
+# Waarborg: `make run` serves the demo, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint format check bench clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
+	$(PY) manage.py compile_translations
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	@echo "Serving http://127.0.0.1:8000/ (Ctrl-C stops the server, worker and beat)"
+	DJANGO_DEBUG=1 PY=$(PY) scripts/run.sh
+
+test: install
+	$(PY) manage.py compile_translations
+	WAARBORG_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 staticfiles

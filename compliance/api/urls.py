@@ -1,0 +1,17 @@
+from rest_framework.routers import BaseRouter
+
+from . import views
+
+
+def register(router: BaseRouter) -> None:
+    router.register("departments", views.DepartmentViewSet)
+    router.register("people", views.PersonViewSet)
+    router.register("services", views.ServiceViewSet)
+    router.register("availability", views.AvailabilityViewSet)
+    router.register("actions", views.FollowUpActionViewSet)
+    router.register("history", views.HistoryViewSet, basename="history")
+    router.register("events", views.EventViewSet)
+
+
+# Paths that are not viewsets.
+urlpatterns: list = []

@@ -1,0 +1,46 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class ComplianceConfig(AppConfig):
+    name = "compliance"
+    verbose_name = _("Compliance")
+
+    def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        from . import checks, roles, signals  # noqa: F401  (checks and signals register themselves)
+        from .history import track_app, track_model
+
+        track_app(self, exclude=["event"])
+        track_model(get_user_model(), exclude_fields=["password", "last_login"], m2m_fields=["groups"])
+        track_model(Group, m2m_fields=["permissions"])
+
+        roles.grant(roles.SECURITY_OFFICER, self.label, ["service", "availability", "followupaction"])
+        roles.grant(roles.SECURITY_OFFICER, self.label, ["person", "department"], ["view"])
+        roles.grant(roles.PRIVACY_OFFICER, self.label, ["followupaction"])
+        roles.grant(roles.PRIVACY_OFFICER, self.label, ["service", "person", "department"], ["view"])
+        roles.grant(roles.WORKSHOP_COORDINATOR, self.label, ["person", "department"], ["view"])
+        roles.grant(roles.EMPLOYEE, self.label, ["service"], ["view"])
+        roles.grant(roles.ADMINISTRATOR, "auth", ["user", "group"])
+        roles.grant(roles.ADMINISTRATOR, self.label, ["person", "department"])
+        roles.grant(roles.ADMINISTRATOR, "authtoken", ["token", "tokenproxy"])
+        roles.auditor_reads(self.label)
+        roles.auditor_reads("auditlog")
+        post_migrate.connect(sync_roles_after_migrate, sender=self)
+
+
+def sync_roles_after_migrate(sender: AppConfig, verbosity: int = 1, **kwargs: object) -> None:
+    """After every migrate: make sure every model's permissions exist (apps after this
+    one have not had their post_migrate yet), then set each role's permissions."""
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
+
+    from .roles import sync_roles
+
+    using = str(kwargs.get("using", "default"))
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    sync_roles(verbosity=verbosity)

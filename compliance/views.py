@@ -1,0 +1,41 @@
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from config.celery import app as celery_app
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        return False
+
+
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and monitoring: the database and the broker."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    status = "ok" if all(checks.values()) else "error"
+    body: dict[str, Any] = {"status": status, **{k: "ok" if v else "error" for k, v in checks.items()}}
+    return JsonResponse(body, status=200 if status == "ok" else 503)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")

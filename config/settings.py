@@ -1,0 +1,278 @@
+"""Waarborg settings: one module, driven by the environment.
+
+The defaults serve a laptop (SQLite, a Celery broker on the file system, e-mail to
+the console). Production sets the variables documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import dj_database_url
+from celery.schedules import crontab
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("WAARBORG_VAR_DIR", BASE_DIR / "var"))
+
+
+def env(name: str, default: str = "") -> str:
+    """Read a variable, or the contents of the file named by NAME_FILE (for secrets)."""
+    file_name = os.environ.get(f"{name}_FILE")
+    if file_name:
+        return Path(file_name).read_text().strip()
+    return os.environ.get(name, default)
+
+
+def envbool(name: str, default: str = "False") -> bool:
+    return env(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def envint(name: str, default: int) -> int:
+    return int(env(name, str(default)))
+
+
+def envlist(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+DEBUG = envbool("DJANGO_DEBUG", "False")
+# The development key is refused with DEBUG off (see the check in compliance/checks.py).
+INSECURE_DEV_KEY = "insecure-development-key-change-me"
+SECRET_KEY = env("DJANGO_SECRET_KEY", INSECURE_DEV_KEY)
+ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Keyed pseudonyms (HMAC-SHA256) of identifiers that must never be stored in clear.
+PSEUDONYM_KEY = env("PSEUDONYM_KEY", "insecure-development-pseudonym-key")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "auditlog",
+    "compliance",
+    "incidents",
+    "privacy",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait for a lock rather than fail at once when the worker and the web server write together.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "/"
+
+# Dutch first, English available; dates in Amsterdam.
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Uploaded evidence is never served from a public URL: only through permission-checked views.
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG or envbool("WAARBORG_TESTING")
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+FILE_UPLOAD_PERMISSIONS = 0o640
+
+
+def email_settings(url: str) -> dict[str, object]:
+    """Translate EMAIL_URL into Django's e-mail settings.
+
+    console://            print to standard output (default)
+    file:///path/to/dir   one file a message
+    locmem://             kept in memory (tests)
+    smtp://user:pass@host:587?tls=1   or   smtps://user:pass@host:465
+    """
+    parsed = urlparse(url)
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "file": "django.core.mail.backends.filebased.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if parsed.scheme not in backends:
+        raise ValueError(f"EMAIL_URL: unknown scheme {parsed.scheme!r}")
+    result: dict[str, object] = {"EMAIL_BACKEND": backends[parsed.scheme]}
+    if parsed.scheme == "file":
+        result["EMAIL_FILE_PATH"] = parsed.path or str(VAR_DIR / "mail")
+    if parsed.scheme in {"smtp", "smtps"}:
+        query = parse_qs(parsed.query)
+        result.update(
+            EMAIL_HOST=parsed.hostname or "localhost",
+            EMAIL_PORT=parsed.port or (465 if parsed.scheme == "smtps" else 25),
+            EMAIL_HOST_USER=unquote(parsed.username or ""),
+            EMAIL_HOST_PASSWORD=unquote(parsed.password or ""),
+            EMAIL_USE_SSL=parsed.scheme == "smtps",
+            EMAIL_USE_TLS=query.get("tls", ["0"])[0] in {"1", "true"},
+            EMAIL_TIMEOUT=envint("EMAIL_TIMEOUT", 30),
+        )
+    return result
+
+
+globals().update(email_settings(env("EMAIL_URL", "console://")))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Waarborg <waarborg@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Celery: the default broker keeps its messages in folders, so a laptop needs no server.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    _queue_dir = VAR_DIR / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "queue"),
+        "data_folder_out": str(_queue_dir / "queue"),
+        "processed_folder": str(_queue_dir / "processed"),
+        "store_processed": False,
+    }
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", "") or None
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER")
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat only triggers; every row carries its own due date, so a missed beat loses nothing.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "send-reminders": {
+        "task": "compliance.tasks.send_reminders",
+        "schedule": crontab(minute=f"*/{envint('REMINDER_SWEEP_MINUTES', 15)}"),
+    },
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["compliance.api.permissions.RolePermissions"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+        "rest_framework.filters.SearchFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "2000/min"},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Waarborg API",
+    "DESCRIPTION": "Compliance tracker: controls, evidence, privacy, incidents and reports.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Change history: every change of a domain object, kept at least seven years.
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_DISABLE_REMOTE_ADDR = True  # who and when is needed; the address is personal data
+HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", 7 * 366)
+
+# Reminder stages (days); see compliance/reminders.py.
+REMINDER_DAYS_BEFORE = [int(d) for d in envlist("REMINDER_DAYS_BEFORE", "14,7,1")]
+REMINDER_DAYS_OVERDUE = [int(d) for d in envlist("REMINDER_DAYS_OVERDUE", "1,7")]
+REMINDER_ESCALATE_AFTER_DAYS = envint("REMINDER_ESCALATE_AFTER_DAYS", 7)
+
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Behind TLS (production): secure cookies, HTTPS redirect and HSTS. Off by default so
+# that a laptop and the test client can speak plain HTTP.
+if envbool("DJANGO_HTTPS"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = envint("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+import compliance.api.urls
+import incidents.api.urls
+import privacy.api.urls
+import reports.api.urls
+from compliance.views import health
+
+API_APPS = [compliance.api.urls, incidents.api.urls, privacy.api.urls, reports.api.urls]
+
+router = DefaultRouter()
+for api_module in API_APPS:
+    api_module.register(router)
+
+api_v1 = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    *[path("", include(api_module.urlpatterns)) for api_module in API_APPS],
+    *router.urls,
+]
+
+urlpatterns = [
+    path("health/", health, name="health"),
+    path("api/v1/", include(api_v1)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("compliance.urls")),
+    path("", include("incidents.urls")),
+    path("", include("privacy.urls")),
+    path("", include("reports.urls")),
+]

@@ -1,0 +1,3 @@
+"""Pages of this app (not the admin, not the API)."""
+
+urlpatterns: list = []
