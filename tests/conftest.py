@@ -1,0 +1,132 @@
+"""Shared fixtures: one user per role, clients logged in as them, and small factories.
+
+Every view and endpoint gets an access test per role (see tests/compliance/test_roles.py)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from compliance import roles
+from compliance.models import Department, Person, Service
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
+    """Keep sent mail in memory and Celery tasks in process unless a test says otherwise."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
+def department(db) -> Department:  # type: ignore[no-untyped-def]
+    return Department.objects.get_or_create(code="ciso", defaults={"name": "CISO-office"})[0]
+
+
+@pytest.fixture
+def make_user(db, department) -> Callable[..., object]:  # type: ignore[no-untyped-def]
+    """make_user(role=None, manager=None, start_date=None, **user_fields) -> User with a Person."""
+
+    def factory(role: str | None = None, manager=None, start_date: date | None = None, **fields):  # type: ignore[no-untyped-def]
+        n = next(_counter)
+        username = fields.pop("username", f"user{n}")
+        user = get_user_model().objects.create_user(
+            username=username,
+            email=fields.pop("email", f"{username}@waarborg.example"),
+            password=fields.pop("password", "Test-password-123"),
+            first_name=fields.pop("first_name", "Test"),
+            last_name=fields.pop("last_name", f"User {n}"),
+            is_staff=fields.pop("is_staff", role not in (None, roles.EMPLOYEE)),
+            **fields,
+        )
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        Person.objects.create(
+            user=user,
+            department=department,
+            manager=getattr(manager, "person", manager),
+            start_date=start_date or date(2020, 1, 1),
+        )
+        return user
+
+    return factory
+
+
+@pytest.fixture
+def security_officer(make_user):  # type: ignore[no-untyped-def]
+    return make_user(roles.SECURITY_OFFICER, username="security")
+
+
+@pytest.fixture
+def privacy_officer(make_user):  # type: ignore[no-untyped-def]
+    return make_user(roles.PRIVACY_OFFICER, username="privacy")
+
+
+@pytest.fixture
+def workshop_coordinator(make_user):  # type: ignore[no-untyped-def]
+    return make_user(roles.WORKSHOP_COORDINATOR, username="workshops")
+
+
+@pytest.fixture
+def auditor(make_user):  # type: ignore[no-untyped-def]
+    return make_user(roles.AUDITOR, username="auditor")
+
+
+@pytest.fixture
+def employee(make_user):  # type: ignore[no-untyped-def]
+    return make_user(roles.EMPLOYEE, username="employee")
+
+
+@pytest.fixture
+def administrator(make_user):  # type: ignore[no-untyped-def]
+    return make_user(roles.ADMINISTRATOR, username="beheerder")
+
+
+@pytest.fixture
+def outsider(make_user):  # type: ignore[no-untyped-def]
+    """A logged-in user with no role at all."""
+    return make_user(None, username="outsider")
+
+
+ROLE_FIXTURES = ["security_officer", "privacy_officer", "workshop_coordinator", "auditor", "employee", "administrator"]
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def api_as() -> Callable[[object], APIClient]:
+    """api_as(user) -> an APIClient authenticated as that user."""
+
+    def factory(user) -> APIClient:  # type: ignore[no-untyped-def]
+        client = APIClient()
+        client.force_authenticate(user)
+        return client
+
+    return factory
+
+
+@pytest.fixture
+def client_as(client):  # type: ignore[no-untyped-def]
+    """client_as(user) -> the Django test client logged in as that user."""
+
+    def factory(user):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return factory
+
+
+@pytest.fixture
+def service(db) -> Service:  # type: ignore[no-untyped-def]
+    return Service.objects.create(name="DigiD", slug="digid", domain=Service.Domain.ACCESS, availability_norm="99.50")
