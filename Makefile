@@ -34,5 +34,14 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Benchmarks run on their own database (default: var/bench.sqlite3; set BENCH_DATABASE_URL
+# to a PostgreSQL database to measure there).
+BENCH_DATABASE_URL ?= sqlite:///$(CURDIR)/var/bench.sqlite3
+BENCH_ARGS ?=
+bench: install
+	mkdir -p var
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --no-input -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var db.sqlite3 staticfiles
