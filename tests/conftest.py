@@ -21,9 +21,13 @@ _counter = itertools.count(1)
 
 @pytest.fixture(autouse=True)
 def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
-    """Keep sent mail in memory and Celery tasks in process unless a test says otherwise."""
+    """Keep sent mail in memory and run Celery tasks in process (the integration tests
+    under tests/integration/ switch this off and use a real worker)."""
+    from config.celery import app as celery_app
+
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
 
 
 @pytest.fixture
