@@ -1,0 +1,55 @@
+"""Every domain model has an admin, change history and an API endpoint, unless it is
+exempted here with the reason."""
+
+import pytest
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib import admin
+
+from config.urls import router
+
+DOMAIN_APPS = ["compliance", "incidents", "privacy", "reports"]
+
+# model label -> why it has no admin of its own
+NO_ADMIN: dict[str, str] = {}
+# model label -> why it has no API endpoint of its own
+NO_API: dict[str, str] = {}
+# model label -> why its changes are not in the change history
+NO_HISTORY = {
+    "compliance.event": "it is itself a record of what happened",
+}
+
+
+def domain_models():
+    for label in DOMAIN_APPS:
+        yield from apps.get_app_config(label).get_models()
+
+
+def model_ids():
+    return [m._meta.label_lower for m in domain_models()]
+
+
+@pytest.mark.parametrize("model", list(domain_models()), ids=model_ids())
+def test_every_domain_model_has_an_admin(model):
+    if model._meta.label_lower in NO_ADMIN:
+        pytest.skip(NO_ADMIN[model._meta.label_lower])
+    assert admin.site.is_registered(model)
+
+
+@pytest.mark.parametrize("model", list(domain_models()), ids=model_ids())
+def test_every_domain_model_keeps_its_change_history(model):
+    if model._meta.label_lower in NO_HISTORY or model._meta.app_label == "reports":
+        pytest.skip(NO_HISTORY.get(model._meta.label_lower, "reports keeps no domain records"))
+    assert auditlog.contains(model)
+
+
+@pytest.mark.parametrize("model", list(domain_models()), ids=model_ids())
+def test_every_domain_model_has_an_api_endpoint(model):
+    if model._meta.label_lower in NO_API:
+        pytest.skip(NO_API[model._meta.label_lower])
+    served = {
+        getattr(viewset, "queryset", None).model
+        for _p, viewset, _b in router.registry
+        if getattr(viewset, "queryset", None) is not None
+    }
+    assert model in served
