@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdmin, WaarborgAdmin
-from .models import Availability, Department, Event, FollowUpAction, Person, Service
+from .models import Availability, Department, Event, FollowUpAction, HistorySeal, Person, Service
 
 admin.site.site_header = _("Waarborg")
 admin.site.site_title = _("Waarborg")
@@ -70,3 +70,11 @@ class EventAdmin(ReadOnlyAdmin):
     list_select_related = ["actor", "content_type"]
     search_fields = ["name", "object_repr"]
     date_hierarchy = "timestamp"
+
+
+@admin.register(HistorySeal)
+class HistorySealAdmin(ReadOnlyAdmin):
+    list_display = ["sequence", "entry", "hash", "sealed_at"]
+    list_select_related = ["entry"]
+    search_fields = ["hash"]
+    show_full_result_count = False

@@ -14,7 +14,7 @@ class ComplianceConfig(AppConfig):
         from . import checks, roles, signals  # noqa: F401  (checks and signals register themselves)
         from .history import track_app, track_model
 
-        track_app(self, exclude=["event"])
+        track_app(self, exclude=["event", "historyseal"])
         track_model(get_user_model(), exclude_fields=["password", "last_login"], m2m_fields=["groups"])
         track_model(Group, m2m_fields=["permissions"])
 

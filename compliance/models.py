@@ -283,3 +283,25 @@ def log_event(obj: models.Model, name: str, actor: Any = None, **data: Any) -> E
         object_repr=str(obj)[:255],
         data=data,
     )
+
+
+class HistorySeal(models.Model):
+    """A link in the hash chain over the change history: each seal hashes one history
+    record together with the hash of the seal before it, so that editing or removing a
+    record afterwards breaks the chain (`manage.py verify_history` finds the first break)."""
+
+    sequence = models.PositiveBigIntegerField(_("volgnummer"), unique=True)
+    entry = models.OneToOneField(
+        "auditlog.LogEntry", on_delete=models.PROTECT, related_name="seal", verbose_name=_("wijziging")
+    )
+    previous_hash = models.CharField(_("vorige hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+    sealed_at = models.DateTimeField(_("verzegeld op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("verzegeling")
+        verbose_name_plural = _("verzegelingen")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash[:12]}"

@@ -21,3 +21,11 @@ def send_reminders() -> int:
     from .reminders import sweep  # type: ignore[attr-defined]
 
     return sweep()
+
+
+@shared_task
+def seal_history() -> int:
+    """Extend the hash chain over the change history (beat, every minute)."""
+    from .seal import seal_history as seal
+
+    return seal()

@@ -211,6 +211,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "compliance.tasks.send_reminders",
         "schedule": crontab(minute=f"*/{envint('REMINDER_SWEEP_MINUTES', 15)}"),
     },
+    "seal-history": {"task": "compliance.tasks.seal_history", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

@@ -13,10 +13,13 @@ DOMAIN_APPS = ["compliance", "incidents", "privacy", "reports"]
 # model label -> why it has no admin of its own
 NO_ADMIN: dict[str, str] = {}
 # model label -> why it has no API endpoint of its own
-NO_API: dict[str, str] = {}
+NO_API = {
+    "compliance.historyseal": "its hash is part of each record at /api/v1/history/",
+}
 # model label -> why its changes are not in the change history
 NO_HISTORY = {
     "compliance.event": "it is itself a record of what happened",
+    "compliance.historyseal": "it seals the history itself",
 }
 
 

@@ -76,10 +76,11 @@ class HistorySerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
     action = serializers.CharField(source="get_action_display")
     actor = serializers.CharField(source="actor.username", default=None)
+    seal_hash = serializers.CharField(source="seal.hash", default=None, help_text="Hash in the tamper-evident chain")
 
     class Meta:
         model = LogEntry
-        fields = ["id", "timestamp", "actor", "action", "model", "object_pk", "object_repr", "changes"]
+        fields = ["id", "timestamp", "actor", "action", "model", "object_pk", "object_repr", "changes", "seal_hash"]
 
     def get_model(self, obj: LogEntry) -> str:
         return f"{obj.content_type.app_label}.{obj.content_type.model}"

@@ -71,7 +71,7 @@ class FollowUpActionViewSet(viewsets.ModelViewSet):
 class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
     """Change history of every domain object: who, when, before and after."""
 
-    queryset = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+    queryset = LogEntry.objects.select_related("actor", "content_type", "seal").order_by("-timestamp", "-pk")
     serializer_class = serializers.HistorySerializer
     filterset_class = filters.HistoryFilter
     ordering_fields = ["timestamp"]
