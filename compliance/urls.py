@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("account/2fa/", accounts.two_factor, name="two_factor"),
 ]

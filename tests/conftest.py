@@ -23,9 +23,16 @@ _counter = itertools.count(1)
 def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
     """Keep sent mail in memory and run Celery tasks in process (the integration tests
     under tests/integration/ switch this off and use a real worker)."""
+    from django.core.cache import cache
+
     from config.celery import app as celery_app
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Two-factor login and lockout have their own tests (tests/compliance/test_login_security.py);
+    # elsewhere a logged-in test user is as good as a verified one.
+    settings.WAARBORG_REQUIRE_2FA = False
+    settings.AXES_ENABLED = False
+    cache.clear()  # throttling counts live in the cache
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
 

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import BaseRouter
 
-from . import views
+from . import auth, views
 
 
 def register(router: BaseRouter) -> None:
@@ -14,4 +15,6 @@ def register(router: BaseRouter) -> None:
 
 
 # Paths that are not viewsets.
-urlpatterns: list = []
+urlpatterns = [
+    path("auth/token/", auth.ObtainToken.as_view(), name="api-token"),
+]

@@ -1,0 +1,58 @@
+"""Two-factor login for everyone who can change or read more than their own records."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from . import roles
+
+# Roles that may log in with a password alone (two-factor stays available to them).
+OPTIONAL_2FA_ROLES = {roles.EMPLOYEE}
+OPEN_PATHS = ("/account/2fa/", "/admin/login/", "/admin/logout/", "/static/", "/health/", "/i18n/")
+
+
+def requires_two_factor(user: Any) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    names = {group.name for group in user.groups.all()}
+    return bool(names - OPTIONAL_2FA_ROLES)
+
+
+class TwoFactorMiddleware:
+    """Sends a user who needs a second factor and has not given one to enrolment or
+    verification. API tokens are machine credentials and are not asked for one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._must_verify(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": "Tweestapsverificatie vereist / two-factor verification required"}, status=403
+                )
+            return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
+        return self.get_response(request)
+
+    @staticmethod
+    def _must_verify(request: HttpRequest) -> bool:
+        if not settings.WAARBORG_REQUIRE_2FA or request.path.startswith(OPEN_PATHS):
+            return False
+        user = request.user
+        return requires_two_factor(user) and not user.is_verified()
+
+
+def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
+    """What a locked-out login gets (django-axes): JSON for the API, a page elsewhere."""
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        message = "Te veel mislukte pogingen; probeer het later opnieuw / too many failed attempts, try again later"
+        return JsonResponse({"detail": message}, status=429)
+    return render(request, "registration/locked_out.html", status=429)
