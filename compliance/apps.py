@@ -11,7 +11,7 @@ class ComplianceConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from . import checks, roles, signals  # noqa: F401  (checks and signals register themselves)
+        from . import checks, retention_policies, roles, signals  # noqa: F401  (they register themselves)
         from .history import track_app, track_model
 
         track_app(self, exclude=["event", "historyseal"])

@@ -254,8 +254,11 @@ class Event(models.Model):
         verbose_name=_("door"),
     )
     timestamp = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("soort object"))
-    object_id = models.PositiveBigIntegerField(_("objectnummer"))
+    # empty for events about the system as a whole (a retention run)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("soort object")
+    )
+    object_id = models.PositiveBigIntegerField(_("objectnummer"), null=True, blank=True)
     object_repr = models.CharField(_("object"), max_length=255)
     target = GenericForeignKey("content_type", "object_id")
     data = models.JSONField(_("gegevens"), default=dict, blank=True)

@@ -29,3 +29,11 @@ def seal_history() -> int:
     from .seal import seal_history as seal
 
     return seal()
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """Remove or pseudonymise what has passed its retention period (beat, nightly)."""
+    from .retention import apply_retention as apply
+
+    return apply()

@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": crontab(minute=f"*/{envint('REMINDER_SWEEP_MINUTES', 15)}"),
     },
     "seal-history": {"task": "compliance.tasks.seal_history", "schedule": 60.0},
+    "apply-retention": {"task": "compliance.tasks.apply_retention", "schedule": crontab(hour=3, minute=17)},
 }
 
 REST_FRAMEWORK = {
@@ -281,6 +282,9 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # who and when is needed; the address is personal data
 HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", 7 * 366)
+# Retention periods in days per kind of record, overriding each policy's default
+# (compliance/retention.py; `manage.py retention` lists them with their reasons).
+RETENTION_DAYS: dict[str, int] = {}
 
 # Reminder stages (days); see compliance/reminders.py.
 REMINDER_DAYS_BEFORE = [int(d) for d in envlist("REMINDER_DAYS_BEFORE", "14,7,1")]

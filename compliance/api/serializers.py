@@ -94,5 +94,7 @@ class EventSerializer(serializers.ModelSerializer):
         model = Event
         fields = ["id", "timestamp", "name", "actor", "model", "object_id", "object_repr", "data"]
 
-    def get_model(self, obj: Event) -> str:
+    def get_model(self, obj: Event) -> str | None:
+        if obj.content_type is None:
+            return None
         return f"{obj.content_type.app_label}.{obj.content_type.model}"
