@@ -28,6 +28,8 @@ def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
     from config.celery import app as celery_app
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # a deliberately slow hash protects stored passwords, not test users
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Two-factor login and lockout have their own tests (tests/compliance/test_login_security.py);
     # elsewhere a logged-in test user is as good as a verified one.
     settings.WAARBORG_REQUIRE_2FA = False

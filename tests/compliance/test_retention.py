@@ -11,10 +11,12 @@ from compliance.retention import Policy, apply_retention, policies
 
 
 def attempt(days_ago):
-    return AccessAttempt.objects.create(
-        username="x", ip_address="127.0.0.1", user_agent="t", attempt_time=timezone.now() - timedelta(days=days_ago),
-        failures_since_start=1,
-    )  # fmt: skip
+    row = AccessAttempt.objects.create(
+        username=f"user-{days_ago}", ip_address="127.0.0.1", user_agent="t", failures_since_start=1
+    )
+    # attempt_time is set on creation; move it into the past
+    AccessAttempt.objects.filter(pk=row.pk).update(attempt_time=timezone.now() - timedelta(days=days_ago))
+    return row
 
 
 def test_records_past_their_period_are_removed_and_the_run_is_recorded(db):
