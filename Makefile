@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint format check bench clean
+.PHONY: install run test fuzz lint format check bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,11 @@ run: install
 test: install
 	$(PY) manage.py compile_translations
 	WAARBORG_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Schemathesis against the API schema: FUZZ_EXAMPLES examples per operation.
+FUZZ_EXAMPLES ?= 25
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz -q
 
 lint: install
 	$(VENV)/bin/ruff check .

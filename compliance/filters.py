@@ -2,11 +2,25 @@
 
 import django_filters
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from .models import Availability, Department, Event, FollowUpAction, Person, Service
+
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year; out-of-range years are a 400, not a crash in the date lookups."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("min_value", MIN_YEAR)
+        kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
 
 
 class ServiceFilter(django_filters.FilterSet):
@@ -16,7 +30,7 @@ class ServiceFilter(django_filters.FilterSet):
 
 
 class AvailabilityFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(field_name="month__year", label=_("jaar"))
+    year = YearFilter(field_name="month__year", label=_("jaar"))
     month_from = django_filters.DateFilter(field_name="month", lookup_expr="gte", label=_("vanaf maand"))
     month_to = django_filters.DateFilter(field_name="month", lookup_expr="lte", label=_("tot en met maand"))
     service = django_filters.CharFilter(field_name="service__slug", label=_("voorziening (code)"))

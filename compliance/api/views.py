@@ -44,6 +44,8 @@ class ServiceViewSet(viewsets.ModelViewSet):
         try:
             year = int(request.query_params.get("year", timezone.localdate().year))
         except ValueError:
+            year = 0
+        if not filters.MIN_YEAR <= year <= filters.MAX_YEAR:
             return Response({"year": ["Ongeldig jaar / invalid year"]}, status=400)
         months = list(service.availability_months.filter(month__year=year))
         achieved = Availability.year_figure(months)

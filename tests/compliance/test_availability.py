@@ -70,3 +70,10 @@ def test_the_demo_gives_digid_99_78_percent_in_2021_against_99_50(db):
     july, august = (digid.availability_months.get(month=date(2021, m, 1)).achieved for m in (7, 8))
     others = digid.availability_months.filter(month__year=2021).exclude(month__month__in=[7, 8])
     assert max(july, august) < min(row.achieved for row in others)  # the DDoS record months
+
+
+@pytest.mark.parametrize("year", ["0", "10000", "-5"])
+def test_an_impossible_year_is_a_400_and_not_a_crash(api_as, auditor, service, year):
+    client = api_as(auditor)
+    assert client.get("/api/v1/availability/", {"year": year}).status_code == 400
+    assert client.get(f"/api/v1/services/{service.pk}/availability/", {"year": year}).status_code == 400
