@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from compliance.models import Availability, Service
+
+
+@pytest.fixture
+def services(db) -> list[Service]:  # type: ignore[no-untyped-def]
+    """Three services in two domains."""
+    return [
+        Service.objects.create(name="DigiD", slug="digid", domain=Service.Domain.ACCESS, availability_norm="99.50"),
+        Service.objects.create(
+            name="eHerkenning", slug="eherkenning", domain=Service.Domain.ACCESS, availability_norm="99.50"
+        ),
+        Service.objects.create(
+            name="Digipoort", slug="digipoort", domain=Service.Domain.DATA_EXCHANGE, availability_norm="99.70"
+        ),
+    ]
+
+
+@pytest.fixture
+def many_services(db):  # type: ignore[no-untyped-def]
+    def factory(count: int) -> None:
+        Service.objects.bulk_create(
+            Service(name=f"Dienst {n}", slug=f"dienst-{n}", domain=Service.Domain.STANDARDS) for n in range(count)
+        )
+
+    return factory
+
+
+def add_months(service: Service, year: int, values: list[str]) -> None:
+    for month, value in enumerate(values, start=1):
+        Availability.objects.create(service=service, month=date(year, month, 1), achieved=Decimal(value))
