@@ -35,3 +35,9 @@ def many_services(db):  # type: ignore[no-untyped-def]
 def add_months(service: Service, year: int, values: list[str]) -> None:
     for month, value in enumerate(values, start=1):
         Availability.objects.create(service=service, month=date(year, month, 1), achieved=Decimal(value))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Export files go to a temporary folder, not the project's var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
