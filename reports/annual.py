@@ -339,6 +339,10 @@ DASHBOARD_PROVIDERS: list[tuple[str, Any]] = [
 ]
 
 
+def missing_dashboard_providers() -> list[str]:
+    return [path for path, _title in DASHBOARD_PROVIDERS if load_provider(path) is None]
+
+
 @dataclass
 class Panel:
     title: str

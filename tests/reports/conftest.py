@@ -41,3 +41,9 @@ def add_months(service: Service, year: int, values: list[str]) -> None:
 def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Export files go to a temporary folder, not the project's var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Demo users and role fixtures hash passwords; the tests need no strong hash."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

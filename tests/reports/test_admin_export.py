@@ -87,7 +87,9 @@ def test_who_may_export_the_availability_list(role, request, client_as, services
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_the_admin_export_runs_a_fixed_number_of_queries(count, client_as, auditor, many_services, django_assert_num_queries):
+def test_the_admin_export_runs_a_fixed_number_of_queries(
+    count, client_as, auditor, many_services, django_assert_num_queries
+):
     many_services(count)
     client = client_as(auditor)
     url = reverse("admin:compliance_service_export")

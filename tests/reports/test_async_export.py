@@ -84,9 +84,7 @@ def test_the_api_answers_202_with_the_job_and_reports_progress(
     assert api_as(employee).get(f"/api/v1/export-jobs/{job.pk}/download/").status_code == 404
 
 
-def test_the_streamed_mixin_also_hands_large_exports_to_a_job(
-    api_as, auditor, django_capture_on_commit_callbacks
-):
+def test_the_streamed_mixin_also_hands_large_exports_to_a_job(api_as, auditor, django_capture_on_commit_callbacks):
     for n in range(3):
         access.notify_access(auditor, "download", name=f"bestand {n}")
     with django_capture_on_commit_callbacks(execute=True):

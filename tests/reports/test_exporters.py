@@ -89,7 +89,7 @@ def test_xlsx_neutralises_formulas_too():
 def test_json_lines_give_one_object_per_row(services):
     exporter = QuerySetExporter(Service.objects.order_by("name"), ["name", "domain"])
     lines = b"".join(exporter.iter_jsonl()).decode().splitlines()
-    assert [json.loads(line) for line in lines][0] == {"naam": "DigiD", "domein": "Toegang"}
+    assert next(json.loads(line) for line in lines) == {"naam": "DigiD", "domein": "Toegang"}
 
 
 def test_write_counts_the_rows_in_every_format(services):
