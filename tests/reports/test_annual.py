@@ -173,3 +173,24 @@ def test_the_report_runs_a_fixed_number_of_queries_whatever_the_volume(demo):
     if annual.missing_providers() != [p for p, _k in annual.FIGURE_PROVIDERS]:
         pytest.skip("providers present: their own queries are pinned in their apps")
     assert len(many) == 2
+
+
+@pytest.mark.parametrize("extra_services", [0, 15])
+def test_the_report_page_runs_a_fixed_number_of_queries(
+    extra_services, demo, client_as, demo_auditor, django_assert_num_queries
+):
+    from compliance.models import Service
+    from tests.reports.conftest import add_months
+
+    for n in range(extra_services):
+        extra = Service.objects.create(
+            name=f"Dienst {n}", slug=f"dienst-{n}", domain="standaarden", availability_norm="99"
+        )
+        add_months(extra, 2021, ["99.5"] * 12)
+    if annual.missing_providers() != [p for p, _k in annual.FIGURE_PROVIDERS]:
+        pytest.skip("providers present: their queries are pinned in their own apps")
+    client = client_as(demo_auditor)
+    # session, user, the user's own and group permissions (2), availability 2021 and 2020,
+    # the services' keys for the links
+    with django_assert_num_queries(7):
+        assert client.get("/reports/annual/2021/").status_code == 200
