@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdmin, WaarborgAdmin
+from .admin_export import ExportMixin
 from .models import Availability, Department, Event, FollowUpAction, HistorySeal, Person, Service
 
 admin.site.site_header = _("Waarborg")
@@ -10,13 +11,13 @@ admin.site.index_title = _("Beheer")
 
 
 @admin.register(Department)
-class DepartmentAdmin(WaarborgAdmin):
+class DepartmentAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["name", "code"]
     search_fields = ["name", "code"]
 
 
 @admin.register(Person)
-class PersonAdmin(WaarborgAdmin):
+class PersonAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["__str__", "department", "manager", "job_title", "start_date"]
     list_filter = ["department"]
     list_select_related = ["user", "department", "manager__user"]
@@ -32,7 +33,7 @@ class AvailabilityInline(admin.TabularInline):
 
 
 @admin.register(Service)
-class ServiceAdmin(WaarborgAdmin):
+class ServiceAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["name", "domain", "owner", "availability_norm", "active"]
     list_filter = ["domain", "active"]
     list_select_related = ["owner__user"]
@@ -43,7 +44,7 @@ class ServiceAdmin(WaarborgAdmin):
 
 
 @admin.register(Availability)
-class AvailabilityAdmin(WaarborgAdmin):
+class AvailabilityAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["service", "month", "achieved"]
     list_filter = ["service", "month"]
     list_select_related = ["service"]
@@ -53,7 +54,7 @@ class AvailabilityAdmin(WaarborgAdmin):
 
 
 @admin.register(FollowUpAction)
-class FollowUpActionAdmin(WaarborgAdmin):
+class FollowUpActionAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["title", "owner", "due_date", "status", "source_type"]
     list_filter = ["status", "source_type"]
     list_select_related = ["owner", "source_type"]
@@ -64,7 +65,7 @@ class FollowUpActionAdmin(WaarborgAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(ReadOnlyAdmin):
+class EventAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ["timestamp", "name", "object_repr", "actor"]
     list_filter = ["name", "content_type"]
     list_select_related = ["actor", "content_type"]

@@ -253,6 +253,14 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+        # ?format=csv|xlsx|jsonl on every list: the filtered rows, unpaginated (reports)
+        "compliance.api_renderers.CSVRenderer",
+        "compliance.api_renderers.XLSXRenderer",
+        "compliance.api_renderers.JSONLinesRenderer",
+    ],
     "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -352,3 +360,6 @@ LOGGING = {
 # ---------------------------------------------------------------------------
 # reports: annual report, exports, dashboard
 # ---------------------------------------------------------------------------
+
+# Exports of more rows than this run as a background job (reports.ExportJob), never in a request.
+EXPORT_ASYNC_THRESHOLD = envint("EXPORT_ASYNC_THRESHOLD", 100_000)

@@ -1,0 +1,427 @@
+"""Exporters: every list can leave Waarborg as CSV, XLSX or JSON lines.
+
+An exporter only says what its columns are (`headers()`) and yields its rows (`rows()`);
+the base class writes the formats, so every export is equally safe:
+
+- CSV: UTF-8 with a byte-order mark (Excel opens it with the right characters), comma
+  separated, and safe against formula injection: a cell starting with ``=``, ``+``, ``-``,
+  ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
+  as text instead of running it.
+- XLSX: an openpyxl *write-only* workbook, rows appended as they are generated, written to
+  a temporary file that is then streamed; memory stays flat whatever the number of rows.
+- JSON lines: one JSON object a line, for machines.
+
+`QuerySetExporter` builds an exporter from a queryset and a list of field paths; its
+column headers are the (translated, Dutch) verbose names of the fields. Exporters are
+discoverable by name through a registry (`register_exporter`, `get_exporter`).
+
+Exports that are too large for a request (`settings.EXPORT_ASYNC_THRESHOLD` rows) are
+handed to an *async handler* that apps above the core register (the reports app runs
+them as a Celery job): the core never imports them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import json
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import QuerySet
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+FORMATS = ("csv", "xlsx", "jsonl")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/x-ndjson",
+}
+# Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 2000
+DEFAULT_ASYNC_THRESHOLD = 100_000
+
+Row = Sequence[Any]
+ProgressCallback = Callable[[int], None]
+
+
+def async_threshold() -> int:
+    """Exports of more rows than this never run inside a request."""
+    return int(getattr(settings, "EXPORT_ASYNC_THRESHOLD", DEFAULT_ASYNC_THRESHOLD))
+
+
+# --- cell values ---------------------------------------------------------------------
+
+
+def plain_value(value: Any) -> Any:
+    """A cell value a spreadsheet and JSON understand: local times, no lazy strings."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(microsecond=0, tzinfo=None)
+    if isinstance(value, bool):
+        return force_str(_("ja") if value else _("nee"))
+    if isinstance(value, datetime.date | int | float | Decimal):
+        return value
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return force_str(value)
+
+
+def safe_text(value: Any) -> str:
+    """Text for CSV: formulas neutralised with a leading apostrophe."""
+    value = plain_value(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime.datetime) else value.isoformat()
+    if isinstance(value, int | float | Decimal):
+        return str(value)  # a number (even a negative one) is data, not a formula
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+def safe_xlsx_value(value: Any) -> Any:
+    """XLSX keeps numbers and dates typed; text that looks like a formula is neutralised."""
+    value = plain_value(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+# --- exporters -----------------------------------------------------------------------
+
+
+class BaseExporter:
+    """Subclasses give `identifier`, `verbose_name` and implement `headers()` and `rows()`."""
+
+    identifier: str = ""
+    verbose_name: Any = ""
+
+    def headers(self) -> list[str]:
+        raise NotImplementedError
+
+    def rows(self) -> Iterator[Row]:
+        raise NotImplementedError
+
+    def count(self) -> int | None:
+        """The number of rows, when known cheaply (one COUNT query)."""
+        return None
+
+    def describe(self) -> dict[str, Any]:
+        """What the access log records about this export."""
+        return {"name": self.identifier}
+
+    def filename(self, fmt: str) -> str:
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        base = slugify(force_str(self.verbose_name or self.identifier)) or "export"
+        return f"{base}-{stamp}.{fmt}"
+
+    # --- writers ---------------------------------------------------------------------
+
+    def iter_csv(self, progress: ProgressCallback | None = None) -> Iterator[bytes]:
+        """The CSV as byte chunks: a BOM, the header, then one chunk per row."""
+        buffer = _LineBuffer()
+        writer = csv.writer(buffer)
+        yield codecs.BOM_UTF8
+        writer.writerow([safe_text(h) for h in self.headers()])
+        yield buffer.take()
+        for done, row in enumerate(self.rows(), start=1):
+            writer.writerow([safe_text(value) for value in row])
+            yield buffer.take()
+            if progress and done % CHUNK_SIZE == 0:
+                progress(done)
+
+    def iter_jsonl(self, progress: ProgressCallback | None = None) -> Iterator[bytes]:
+        headers = self.headers()
+        for done, row in enumerate(self.rows(), start=1):
+            record = {h: _json_value(v) for h, v in zip(headers, row, strict=False)}
+            yield (json.dumps(record, ensure_ascii=False) + "\n").encode()
+            if progress and done % CHUNK_SIZE == 0:
+                progress(done)
+
+    def write_xlsx(self, target: IO[bytes], progress: ProgressCallback | None = None) -> int:
+        """Write a write-only workbook to `target`; return the number of rows written."""
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(title=(slugify(force_str(self.verbose_name))[:31] or "export"))
+        bold = Font(bold=True)
+        header_cells = []
+        for header in self.headers():
+            cell = WriteOnlyCell(sheet, value=force_str(header))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        done = 0
+        for done, row in enumerate(self.rows(), start=1):
+            sheet.append([safe_xlsx_value(value) for value in row])
+            if progress and done % CHUNK_SIZE == 0:
+                progress(done)
+        workbook.save(target)
+        return done
+
+    def write(self, fmt: str, target: IO[bytes], progress: ProgressCallback | None = None) -> int:
+        """Write the export in `fmt` to a binary file; return the number of rows."""
+        if fmt == "xlsx":
+            return self.write_xlsx(target, progress)
+        counter = _Counter(progress)
+        chunks = self.iter_csv(counter) if fmt == "csv" else self.iter_jsonl(counter)
+        rows = -1 if fmt == "csv" else 0  # the CSV's first chunk after the BOM is the header
+        for chunk in chunks:
+            target.write(chunk)
+            if chunk != codecs.BOM_UTF8:
+                rows += 1
+        return max(rows, 0)
+
+
+class _Counter:
+    def __init__(self, progress: ProgressCallback | None) -> None:
+        self.progress = progress
+
+    def __call__(self, done: int) -> None:
+        if self.progress:
+            self.progress(done)
+
+
+class _LineBuffer:
+    """A file-like target for csv.writer whose contents are taken after each row."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def take(self) -> bytes:
+        data = "".join(self.parts).encode("utf-8")
+        self.parts.clear()
+        return data
+
+
+def _json_value(value: Any) -> Any:
+    value = plain_value(value)
+    if isinstance(value, datetime.date | Decimal):
+        return str(value) if isinstance(value, Decimal) else value.isoformat()
+    return value
+
+
+class ListExporter(BaseExporter):
+    """An exporter over rows given by someone else (a report, a computed table)."""
+
+    def __init__(self, identifier: str, verbose_name: Any, headers: Sequence[Any], rows: Iterable[Row]) -> None:
+        self.identifier = identifier
+        self.verbose_name = verbose_name
+        self._headers = [force_str(h) for h in headers]
+        self._rows = rows
+
+    def headers(self) -> list[str]:
+        return self._headers
+
+    def rows(self) -> Iterator[Row]:
+        yield from self._rows
+
+
+FieldSpec = str | tuple[str, Any]
+
+
+class QuerySetExporter(BaseExporter):
+    """Rows of a queryset, one column per field path (``"service__name"``), read with
+    ``values_list(...).iterator(chunk_size=…)`` so memory stays constant. A field spec may
+    be a path or ``(path, header)``; choices are shown by their label."""
+
+    def __init__(
+        self,
+        queryset: QuerySet,
+        fields: Sequence[FieldSpec] | None = None,
+        identifier: str = "",
+        verbose_name: Any = "",
+        filters: dict[str, Any] | None = None,
+    ) -> None:
+        self.queryset = queryset
+        self.model = queryset.model
+        specs = list(fields) if fields else default_fields(self.model)
+        self.paths = [spec if isinstance(spec, str) else spec[0] for spec in specs]
+        self._headers = [
+            force_str(spec[1]) if isinstance(spec, tuple) else header_for(self.model, spec) for spec in specs
+        ]
+        self._choices = [_choices_for(self.model, path) for path in self.paths]
+        meta = self.model._meta
+        self.identifier = identifier or f"{meta.app_label}.{meta.model_name}"
+        self.verbose_name = verbose_name or meta.verbose_name_plural
+        self.filters = filters or {}
+
+    def headers(self) -> list[str]:
+        return self._headers
+
+    def rows(self) -> Iterator[Row]:
+        values = self.queryset.values_list(*self.paths).iterator(chunk_size=CHUNK_SIZE)
+        for row in values:
+            yield [
+                choices.get(value, value) if choices else value
+                for value, choices in zip(row, self._choices, strict=False)
+            ]
+
+    def count(self) -> int:
+        return self.queryset.count()
+
+    def describe(self) -> dict[str, Any]:
+        meta = self.model._meta
+        return {"name": self.identifier, "model": f"{meta.app_label}.{meta.model_name}", "filters": self.filters}
+
+
+# Fields whose value best names a related object, in order of preference.
+LABEL_FIELDS = ("name", "title", "code", "username", "slug", "model")
+
+
+def default_fields(model: type[models.Model]) -> list[FieldSpec]:
+    """Every concrete field; a foreign key is shown by its target's name-like field."""
+    specs: list[FieldSpec] = []
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.related_model is not None:
+            target_names = {f.name for f in field.related_model._meta.concrete_fields}
+            label = next((name for name in LABEL_FIELDS if name in target_names), "pk")
+            specs.append((f"{field.name}__{label}", field.verbose_name))
+        else:
+            specs.append(field.name)
+    return specs
+
+
+def _resolve(model: type[models.Model], path: str) -> list[models.Field]:
+    fields: list[models.Field] = []
+    current: Any = model
+    for part in path.split("__"):
+        if current is None:
+            break
+        field = current._meta.pk if part == "pk" else current._meta.get_field(part)
+        fields.append(field)
+        current = field.related_model if field.is_relation else None
+    return fields
+
+
+def header_for(model: type[models.Model], path: str) -> str:
+    """The Dutch column header of a field path: its verbose names, joined."""
+    try:
+        fields = _resolve(model, path)
+    except Exception:  # an annotation or unknown path: show the path itself
+        return path
+    names = [force_str(getattr(f, "verbose_name", f.name)) for f in fields]
+    return " ".join(names) if names else path
+
+
+def _choices_for(model: type[models.Model], path: str) -> dict[Any, str] | None:
+    try:
+        fields = _resolve(model, path)
+    except Exception:
+        return None
+    last = fields[-1] if fields else None
+    if last is not None and getattr(last, "choices", None):
+        return {value: force_str(label) for value, label in last.flatchoices}
+    return None
+
+
+# --- registry ------------------------------------------------------------------------
+
+ExporterFactory = Callable[..., BaseExporter]
+_registry: dict[str, ExporterFactory] = {}
+
+
+def register_exporter(name: str) -> Callable[[ExporterFactory], ExporterFactory]:
+    """Decorator: make an exporter class or factory findable by `name`."""
+
+    def decorator(factory: ExporterFactory) -> ExporterFactory:
+        _registry[name] = factory
+        return factory
+
+    return decorator
+
+
+def get_exporter(name: str) -> ExporterFactory:
+    try:
+        return _registry[name]
+    except KeyError:
+        raise LookupError(f"Onbekende export / unknown export: {name}") from None
+
+
+def exporters() -> dict[str, ExporterFactory]:
+    return dict(_registry)
+
+
+# --- sources that can rebuild an export later (for background jobs) ---------------------
+
+SourceResolver = Callable[[str, Any, dict[str, list[str]]], BaseExporter]
+_sources: dict[str, SourceResolver] = {}
+
+
+def register_source(kind: str, resolver: SourceResolver) -> None:
+    """`resolver(name, user, params) -> exporter` rebuilds an export in a worker from what a
+    request saw: the admin changelist or API list `name`, as `user`, with query `params`."""
+    _sources[kind] = resolver
+
+
+def resolve_source(kind: str, name: str, user: Any, params: dict[str, list[str]]) -> BaseExporter:
+    if kind == "exporter":
+        return get_exporter(name)(**{k: v[-1] for k, v in params.items()})
+    try:
+        return _sources[kind](name, user, params)
+    except KeyError:
+        raise LookupError(f"Onbekende exportbron / unknown export source: {kind}") from None
+
+
+# An export too large for a request is handed to this; it returns the URL of the job.
+AsyncHandler = Callable[..., str]
+_async_handler: list[AsyncHandler] = []
+
+
+class ExportTooLarge(Exception):
+    """Raised when an export is too large to build in a request and nobody runs it later."""
+
+
+def set_async_handler(handler: AsyncHandler) -> None:
+    _async_handler[:] = [handler]
+
+
+def start_async_export(
+    *, user: Any, kind: str, name: str, params: dict[str, list[str]], fmt: str, total: int, description: str = ""
+) -> str:
+    """Queue an export to run in the background; return the URL where its progress is shown."""
+    if not _async_handler:
+        raise ExportTooLarge(f"Te veel rijen ({total}) voor een directe export / too many rows for a direct export")
+    return _async_handler[0](
+        user=user, kind=kind, name=name, params=params, fmt=fmt, total=total, description=description
+    )
+
+
+# --- HTTP responses ------------------------------------------------------------------
+
+
+def export_response(exporter: BaseExporter, fmt: str) -> StreamingHttpResponse | FileResponse:
+    """Stream the export: CSV and JSON lines as they are produced, XLSX from a temporary file."""
+    if fmt not in FORMATS:
+        raise ValueError(f"Onbekend formaat / unknown format: {fmt}")
+    filename = exporter.filename(fmt)
+    if fmt == "xlsx":
+        # The XLSX zip can only be written whole; a spooled file keeps memory flat.
+        target = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it)
+        exporter.write_xlsx(target)
+        target.seek(0)
+        return FileResponse(target, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
+    chunks = exporter.iter_csv() if fmt == "csv" else exporter.iter_jsonl()
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

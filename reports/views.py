@@ -1,0 +1,77 @@
+"""Pages: the annual report, the dashboard, and export jobs. Thin: the logic is in
+annual.py, services.py and exports.py."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from compliance.models import Service
+
+from .access import log_access
+from .annual import annual_report, availability_rows, dashboard_panels, report_rows
+from .models import ExportJob
+from .services import CONTENT_TYPES, REPORT_FORMATS, render_annual_report, report_filename
+
+
+@login_required
+@permission_required("reports.view_annual_report", raise_exception=True)
+def annual_report_page(request: HttpRequest, year: int) -> HttpResponse:
+    report = annual_report(year)
+    names = [item["service"] for item in report["availability"]]
+    service_pks = dict(Service.objects.filter(name__in=names).values_list("name", "pk"))
+    context = {
+        "year": year,
+        "previous": year - 1,
+        "rows": report_rows(report),
+        "availability": availability_rows(report, service_pks),
+        "formats": REPORT_FORMATS,
+    }
+    return render(request, "reports/annual_report.html", context)
+
+
+@login_required
+@permission_required("reports.view_annual_report", raise_exception=True)
+def annual_report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    if fmt not in REPORT_FORMATS:
+        raise Http404
+    data = render_annual_report(year, fmt)
+    log_access(request, "export", name="reports.annual_report", filters={"year": year}, format=fmt)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(year, fmt)}"'
+    return response
+
+
+@login_required
+@permission_required("reports.view_dashboard", raise_exception=True)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    panels = dashboard_panels(timezone.localdate())
+    return render(request, "reports/dashboard.html", {"panels": panels})
+
+
+def _readable_job(request: HttpRequest, pk: int) -> ExportJob:
+    job = get_object_or_404(ExportJob.objects.select_related("requested_by"), pk=pk)
+    if not job.may_read(request.user):
+        raise Http404  # another user's job does not exist for you
+    return job
+
+
+@login_required
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "reports/export_job.html", {"job": _readable_job(request, pk)})
+
+
+@login_required
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    return download_job_file(request, _readable_job(request, pk))
+
+
+def download_job_file(request: HttpRequest, job: ExportJob) -> FileResponse:
+    """Serve a finished job's file (after the caller checked access) and log it."""
+    if job.status != ExportJob.Status.DONE or not job.file:
+        raise Http404
+    log_access(request, "download", object=job, name=job.exporter, format=job.format, sha256=job.sha256)
+    filename = job.file.name.rsplit("/", 1)[-1]
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename)
