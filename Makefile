@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install run test fuzz audit lint format check bench clean
+.PHONY: install run test fuzz audit chaos lint format check bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: install
 FUZZ_EXAMPLES ?= 25
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz -q
+
+# Faults on private PostgreSQL, Redis and SMTP instances (never the machine's own services).
+CHAOS ?= postgres_restart redis_restart
+chaos: install
+	@set -e; for scenario in $(CHAOS); do echo "== chaos: $$scenario"; (cd scripts/chaos && PY=$(CURDIR)/$(PY) $(CURDIR)/$(PY) $$scenario.py); done
 
 # pip-audit over the pinned requirements (says plainly when no vulnerability service is reachable)
 audit:

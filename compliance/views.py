@@ -36,6 +36,23 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if status == "ok" else 503)
 
 
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. When the database is down, say so with a 503 (JSON on the API) instead of
+    a 500: the next request opens a new connection, so nothing needs restarting."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.views.defaults import server_error as default_server_error
+
+    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        return default_server_error(request)
+    message = "De database is tijdelijk niet bereikbaar / the database is temporarily unavailable"
+    headers = {"Retry-After": "30"}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=503, headers=headers)
+    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8", headers=headers)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")

@@ -33,3 +33,5 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("", include("reports.urls")),
 ]
+
+handler500 = "compliance.views.server_error"

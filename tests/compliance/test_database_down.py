@@ -1,0 +1,29 @@
+import pytest
+from django.db import OperationalError
+from rest_framework.test import APIClient
+
+from compliance.api import views
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def fail(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views.ServiceViewSet, "list", fail)
+
+
+def test_a_lost_database_gives_a_503_with_a_clear_message(database_down, auditor):
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(auditor)
+    response = client.get("/api/v1/services/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "temporarily unavailable" in response.json()["detail"]
+
+
+def test_other_errors_stay_500(monkeypatch, auditor):
+    monkeypatch.setattr(views.ServiceViewSet, "list", lambda *a, **k: 1 / 0)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(auditor)
+    assert client.get("/api/v1/services/").status_code == 500
