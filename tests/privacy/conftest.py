@@ -23,6 +23,12 @@ from privacy.models import (
 from privacy.models.workshops import AMSTERDAM
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """The shared make_user sets a password; a slow hasher would dominate these tests."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_activity(db, make_user) -> Callable[..., ProcessingActivity]:  # type: ignore[no-untyped-def]
     counter = iter(range(1, 10_000))
