@@ -99,7 +99,7 @@ class WorkshopSessionQuerySet(models.QuerySet):
     def with_seats(self) -> WorkshopSessionQuerySet:
         registered = models.Count("registrations", filter=models.Q(registrations__status="registered"))
         waiting = models.Count("registrations", filter=models.Q(registrations__status="waiting"))
-        return self.annotate(registered_count=registered, waiting_count=waiting)
+        return self.annotate(registered_count=registered, waiting_count=waiting).order_by("starts_at", "pk")
 
 
 class WorkshopSession(models.Model):
