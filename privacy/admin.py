@@ -248,7 +248,9 @@ class DPIAForm(forms.ModelForm):
         label=_("advies FG of toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     step_decision = forms.ChoiceField(label=_("besluit"), choices=[("", "—"), *DPIA.Decision.choices], required=False)
-    step_date = forms.DateField(label=_("datum (leeg: vandaag)"), required=False)
+    step_date = forms.DateField(
+        label=_("datum (leeg: vandaag)"), required=False, widget=admin.widgets.AdminDateWidget
+    )
 
     class Meta:
         model = DPIA
@@ -377,7 +379,9 @@ class DPIATransitionAdmin(WaarborgAdmin):
 class DataBreachForm(forms.ModelForm):
     """The breach plus, optionally, the notification to the AP or the decision not to report."""
 
-    report_at = forms.DateTimeField(label=_("gemeld bij de AP op"), required=False)
+    report_at = forms.SplitDateTimeField(
+        label=_("gemeld bij de AP op"), required=False, widget=admin.widgets.AdminSplitDateTime
+    )
     report_reference = forms.CharField(label=_("meldnummer AP"), required=False)
     report_late_reason = forms.CharField(
         label=_("reden voor te late melding"), widget=forms.Textarea(attrs={"rows": 2}), required=False
