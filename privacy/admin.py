@@ -248,9 +248,7 @@ class DPIAForm(forms.ModelForm):
         label=_("advies FG of toelichting"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     step_decision = forms.ChoiceField(label=_("besluit"), choices=[("", "—"), *DPIA.Decision.choices], required=False)
-    step_date = forms.DateField(
-        label=_("datum (leeg: vandaag)"), required=False, widget=admin.widgets.AdminDateWidget
-    )
+    step_date = forms.DateField(label=_("datum (leeg: vandaag)"), required=False, widget=admin.widgets.AdminDateWidget)
 
     class Meta:
         model = DPIA

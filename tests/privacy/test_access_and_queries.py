@@ -22,7 +22,15 @@ from privacy.models import (
 )
 from privacy.models.workshops import AMSTERDAM
 
-ROLES = ["security_officer", "privacy_officer", "workshop_coordinator", "auditor", "employee", "administrator", "outsider"]
+ROLES = [
+    "security_officer",
+    "privacy_officer",
+    "workshop_coordinator",
+    "auditor",
+    "employee",
+    "administrator",
+    "outsider",
+]
 REGISTER_READERS = {"privacy_officer", "auditor"}
 WORKSHOP_READERS = {"privacy_officer", "workshop_coordinator", "auditor", "employee"}
 DUTY_READERS = {"privacy_officer", "workshop_coordinator", "auditor"}
@@ -72,7 +80,9 @@ def populate(make_activity, make_dpia, make_breach, make_session, questionnaire,
             Answer.objects.create(assessment=assessment, question=questionnaire.questions.first(), value=1)
             dpia = make_dpia(owner=owner, activity=activity)
             DPIATransition.objects.create(dpia=dpia, from_status="draft", to_status="in_review", by=owner)
-            DPIARisk.objects.create(dpia=dpia, description="x", likelihood=1, impact=1, residual_likelihood=1, residual_impact=1)
+            DPIARisk.objects.create(
+                dpia=dpia, description="x", likelihood=1, impact=1, residual_likelihood=1, residual_impact=1
+            )
             make_breach(recorded_by=owner)
             start = timezone.now() + timedelta(days=5 + i)
             session = make_session(starts_at=start)
@@ -158,8 +168,14 @@ def test_the_coordinator_manages_workshops_but_not_breaches(api_as, workshop_coo
 def test_an_invalid_recurrence_is_refused_by_the_api(api_as, workshop_coordinator):
     response = api_as(workshop_coordinator).post(
         "/api/v1/privacy/workshop-series/",
-        {"name": "X", "slug": "x", "kind": "avg", "first_start": "2030-03-01T14:00:00+01:00", "recurrence": "FREQ=NOOIT",
-         "organizer": workshop_coordinator.pk},
+        {
+            "name": "X",
+            "slug": "x",
+            "kind": "avg",
+            "first_start": "2030-03-01T14:00:00+01:00",
+            "recurrence": "FREQ=NOOIT",
+            "organizer": workshop_coordinator.pk,
+        },
         format="json",
     )
     assert response.status_code == 400
@@ -196,7 +212,9 @@ def test_an_employee_registers_and_cancels_through_the_api(api_as, employee, ses
 
 def test_an_employee_cannot_register_someone_else(api_as, employee, make_user, session):
     other = make_user(roles.EMPLOYEE)
-    response = api_as(employee).post("/api/v1/privacy/registrations/", {"session": session.pk, "user": other.pk}, format="json")
+    response = api_as(employee).post(
+        "/api/v1/privacy/registrations/", {"session": session.pk, "user": other.pk}, format="json"
+    )
     assert response.status_code == 403
     assert not Registration.objects.exists()
 

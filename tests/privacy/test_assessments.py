@@ -82,7 +82,11 @@ def test_an_answer_out_of_range_is_refused(assessment):
 
 def test_an_assessment_is_about_an_activity_or_a_service_not_both(activity, service, questionnaire, privacy_officer):
     both = SelfAssessment(
-        questionnaire=questionnaire, activity=activity, service=service, assessor=privacy_officer, started_on=date(2021, 1, 1)
+        questionnaire=questionnaire,
+        activity=activity,
+        service=service,
+        assessor=privacy_officer,
+        started_on=date(2021, 1, 1),
     )
     with pytest.raises(ValidationError):
         both.full_clean()
@@ -92,22 +96,33 @@ def test_the_api_completes_an_assessment_on_a_service(api_as, privacy_officer, s
     client = api_as(privacy_officer)
     created = client.post(
         "/api/v1/privacy/self-assessments/",
-        {"questionnaire": questionnaire.pk, "service": service.pk, "assessor": privacy_officer.pk, "started_on": "2021-04-01"},
+        {
+            "questionnaire": questionnaire.pk,
+            "service": service.pk,
+            "assessor": privacy_officer.pk,
+            "started_on": "2021-04-01",
+        },
         format="json",
     )
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     for question in questionnaire.questions.all():
         value = {"value": 1 if question.number in (2, 3) else 0} if question.answer_type != "text" else {"text": "-"}
-        response = client.post("/api/v1/privacy/answers/", {"assessment": pk, "question": question.pk, **value}, format="json")
+        response = client.post(
+            "/api/v1/privacy/answers/", {"assessment": pk, "question": question.pk, **value}, format="json"
+        )
         assert response.status_code == 201, response.content
-    response = client.post(f"/api/v1/privacy/self-assessments/{pk}/complete/", {"completed_on": "2021-04-02"}, format="json")
+    response = client.post(
+        f"/api/v1/privacy/self-assessments/{pk}/complete/", {"completed_on": "2021-04-02"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["dpia_required"] is True
     assert response.json()["reasons"] == ["2 WP248-criteria van toepassing (vragen 2, 3; drempel 2)"]
 
 
 def test_the_api_refuses_completing_an_unanswered_assessment(api_as, privacy_officer, assessment):
-    response = api_as(privacy_officer).post(f"/api/v1/privacy/self-assessments/{assessment.pk}/complete/", {}, format="json")
+    response = api_as(privacy_officer).post(
+        f"/api/v1/privacy/self-assessments/{assessment.pk}/complete/", {}, format="json"
+    )
     assert response.status_code == 400
     assert "Nog niet beantwoord" in str(response.json())

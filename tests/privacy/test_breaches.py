@@ -123,7 +123,13 @@ def test_the_api_records_a_decision_not_to_report(api_as, privacy_officer, make_
 def test_the_api_creates_a_breach_recorded_by_the_caller(api_as, privacy_officer):
     response = api_as(privacy_officer).post(
         "/api/v1/privacy/breaches/",
-        {"reference": "dl-2021-9", "title": "Lek", "aware_at": AWARE.isoformat(), "nature": "E-mail in cc", "incident_reference": "INC-7"},
+        {
+            "reference": "dl-2021-9",
+            "title": "Lek",
+            "aware_at": AWARE.isoformat(),
+            "nature": "E-mail in cc",
+            "incident_reference": "INC-7",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content

@@ -57,6 +57,9 @@ def test_the_demo_late_breach_carries_its_reason_and_the_unreported_one_its_reas
 
     late = DataBreach.objects.reported_late().get()
     assert late.late_reason
-    assert DataBreach.objects.filter(aware_at__year=2021, not_reported_decided_at__isnull=False).exclude(
-        not_reported_reasons=""
-    ).count() == 1
+    assert (
+        DataBreach.objects.filter(aware_at__year=2021, not_reported_decided_at__isnull=False)
+        .exclude(not_reported_reasons="")
+        .count()
+        == 1
+    )

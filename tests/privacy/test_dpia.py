@@ -95,7 +95,9 @@ def test_the_api_runs_the_workflow_and_refuses_an_early_decision(api_as, privacy
 def test_the_api_does_not_let_status_or_decision_be_written_directly(api_as, privacy_officer, make_dpia):
     dpia = make_dpia()
     response = api_as(privacy_officer).patch(
-        f"/api/v1/privacy/dpias/{dpia.pk}/", {"status": "decided", "decision": "proceed", "s01_proposal": "Tekst"}, format="json"
+        f"/api/v1/privacy/dpias/{dpia.pk}/",
+        {"status": "decided", "decision": "proceed", "s01_proposal": "Tekst"},
+        format="json",
     )
     assert response.status_code == 200
     dpia.refresh_from_db()

@@ -7,7 +7,15 @@ from django.utils import timezone
 from compliance import roles
 from privacy.models import Registration
 
-ROLES = ["security_officer", "privacy_officer", "workshop_coordinator", "auditor", "employee", "administrator", "outsider"]
+ROLES = [
+    "security_officer",
+    "privacy_officer",
+    "workshop_coordinator",
+    "auditor",
+    "employee",
+    "administrator",
+    "outsider",
+]
 CALENDAR_READERS = {"privacy_officer", "workshop_coordinator", "auditor", "employee"}
 COMPLETION_READERS = {"privacy_officer", "workshop_coordinator", "auditor"}
 
@@ -38,9 +46,9 @@ def test_the_calendar_lists_upcoming_sessions_with_seats_left(client, employee, 
     client.force_login(employee)
     response = client.get("/workshops/")
     content = response.content.decode()
-    assert content.count("<tr id=\"sessie-") == 1
+    assert content.count('<tr id="sessie-') == 1
     assert "1 van 2" in content
-    assert 'action="/workshops/sessies/%d/inschrijven/"' % session.pk in content
+    assert f'action="/workshops/sessies/{session.pk}/inschrijven/"' in content
     assert "csrfmiddlewaretoken" in content
     assert '<label for="id_kind">' in content
     assert "<h1>Workshopagenda</h1>" in content

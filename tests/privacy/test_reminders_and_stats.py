@@ -54,7 +54,10 @@ def test_an_overdue_onboarding_is_reminded_and_escalates(make_user, series):
     items = [i for i in onboarding_duty(datetime(2021, 4, 10, tzinfo=AMSTERDAM)) if i.recipient == newcomer]
     assert [(i.due, i.escalate) for i in items] == [(date(2021, 4, 4), True)]
     session = WorkshopSession.objects.create(
-        series=series, starts_at=datetime(2021, 3, 8, 10, tzinfo=AMSTERDAM), ends_at=datetime(2021, 3, 8, 13, tzinfo=AMSTERDAM), capacity=5
+        series=series,
+        starts_at=datetime(2021, 3, 8, 10, tzinfo=AMSTERDAM),
+        ends_at=datetime(2021, 3, 8, 13, tzinfo=AMSTERDAM),
+        capacity=5,
     )
     attended(session, newcomer)
     assert not [i for i in onboarding_duty(datetime(2021, 4, 10, tzinfo=AMSTERDAM)) if i.recipient == newcomer]
@@ -78,13 +81,22 @@ def year_2021(make_activity, make_dpia, make_breach, questionnaire, make_session
     activity = make_activity(registered_on=date(2021, 12, 31))
     for completed in (date(2021, 3, 1), date(2022, 1, 1), None):
         SelfAssessment.objects.create(
-            questionnaire=questionnaire, activity=activity, assessor=activity.owner, started_on=date(2021, 1, 1),
+            questionnaire=questionnaire,
+            activity=activity,
+            assessor=activity.owner,
+            started_on=date(2021, 1, 1),
             completed_on=completed,
         )
     for decided in (date(2021, 6, 1), date(2020, 6, 1)):
         DPIA.objects.create(
-            activity=activity, title=f"DPIA {decided}", owner=activity.owner, status="decided", decision="proceed",
-            decided_on=decided, dpo_advice="ok", dpo_advice_on=decided,
+            activity=activity,
+            title=f"DPIA {decided}",
+            owner=activity.owner,
+            status="decided",
+            decision="proceed",
+            decided_on=decided,
+            dpo_advice="ok",
+            dpo_advice_on=decided,
         )
     DPIA.objects.create(activity=activity, title="concept", owner=activity.owner)
     # the last minute of 2021 in Amsterdam is 2021, though it is 2021-12-31 22:59 UTC

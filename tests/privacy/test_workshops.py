@@ -208,7 +208,9 @@ def avg_series(series):
 
 def _session(series, day):
     starts = datetime.combine(day, datetime.min.time(), tzinfo=AMSTERDAM).replace(hour=10)
-    return WorkshopSession.objects.create(series=series, starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=20)
+    return WorkshopSession.objects.create(
+        series=series, starts_at=starts, ends_at=starts + timedelta(hours=2), capacity=20
+    )
 
 
 def test_onboarding_is_due_three_months_after_the_start_date(make_user, series, avg_series):
