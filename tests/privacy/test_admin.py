@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -212,3 +213,40 @@ def test_breach_status_column_for_a_decision_not_to_report(make_breach):
 
     breach = breaches.decide_not_to_report(make_breach(aware_at=AWARE), "Versleuteld")
     assert DataBreachAdmin(DataBreach, None).clock(breach) == "niet gemeld (besluit)"
+
+
+@pytest.mark.parametrize("model", list(CHANGELISTS))
+def test_every_add_and_change_page_renders(client, make_user, populate, model):  # noqa: F811
+    from django.apps import apps
+
+    populate(1)
+    user = make_user(roles.PRIVACY_OFFICER)
+    user.groups.add(Group.objects.get(name=roles.WORKSHOP_COORDINATOR))
+    client.force_login(user)
+    obj = apps.get_model("privacy", model).objects.first()
+    if model != "dpiatransition":
+        assert client.get(f"/admin/privacy/{model}/add/").status_code == 200
+    assert client.get(f"/admin/privacy/{model}/{obj.pk}/change/").status_code == 200
+
+
+def test_every_privacy_model_has_an_admin_an_endpoint_and_a_filterset():
+    from django.apps import apps
+    from django.contrib import admin as django_admin
+
+    from privacy import filters
+    from privacy.api import views
+
+    viewset_models = {
+        getattr(view, "queryset", None).model
+        for view in vars(views).values()
+        if isinstance(view, type) and getattr(view, "queryset", None) is not None
+    }
+    filter_models = {
+        f._meta.model
+        for f in vars(filters).values()
+        if isinstance(f, type) and hasattr(f, "_meta") and getattr(f._meta, "model", None)
+    }
+    for model in apps.get_app_config("privacy").get_models():
+        assert model in django_admin.site._registry, model
+        assert model in viewset_models, model
+        assert model in filter_models, model
