@@ -571,6 +571,11 @@ class WorkshopSessionAdmin(WaarborgAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[WorkshopSession]:
         return super().get_queryset(request).with_seats()
 
+    def save_model(self, request: HttpRequest, obj: WorkshopSession, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            workshops.session_changed(obj, set(form.changed_data), actor=request.user)
+
     @admin.display(description=_("ingeschreven"))
     def registered(self, obj: WorkshopSession) -> int:
         return obj.registered_count

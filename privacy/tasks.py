@@ -23,7 +23,8 @@ def send_invitation(registration_id: int, method: str = "REQUEST") -> int:
     )
     if registration is None:
         return 0
-    expected = Registration.Status.CANCELLED if method == "CANCEL" else Registration.Status.REGISTERED
-    if registration.status != expected:
+    # A cancellation goes out for a cancelled registration or a cancelled session.
+    cancelled = registration.status == Registration.Status.CANCELLED or registration.session.cancelled
+    if (method == "CANCEL") != cancelled or registration.status == Registration.Status.WAITING:
         return 0
     return send(registration, method)

@@ -136,6 +136,29 @@ def promote_waiting(session: WorkshopSession) -> list[Registration]:
     return promoted
 
 
+# Changing these fields of a session changes the attendees' calendar entries.
+CALENDAR_FIELDS = {"starts_at", "ends_at", "location", "cancelled"}
+
+
+@transaction.atomic
+def session_changed(session: WorkshopSession, changed: set[str], actor: Any = None) -> int:
+    """After a session's time, place or cancellation changed: raise the calendar SEQUENCE
+    and send every registered attendee an updated invitation (or a cancellation)."""
+    if not changed & CALENDAR_FIELDS:
+        return 0
+    session = _locked_session(session)
+    session.sequence += 1
+    session.save(update_fields=["sequence"])
+    method = "CANCEL" if session.cancelled else "REQUEST"
+    registrations = list(session.registrations.filter(status=Status.REGISTERED))
+    for registration in registrations:
+        registration.sequence += 1
+        registration.save(update_fields=["sequence"])
+        _send(registration, method)
+    log_event(session, "workshop.session_changed", actor=actor, fields=sorted(changed & CALENDAR_FIELDS))
+    return len(registrations)
+
+
 @transaction.atomic
 def mark_attendance(registrations: Any, attendance: str, actor: Any = None) -> int:
     """Mark attended / absent / excused for registrations of sessions that have started."""

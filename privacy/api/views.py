@@ -289,6 +289,12 @@ class WorkshopSessionViewSet(viewsets.ModelViewSet):
     filterset_class = filters.WorkshopSessionFilter
     ordering_fields = ["starts_at"]
 
+    def perform_update(self, serializer: Any) -> None:
+        before = {f: getattr(serializer.instance, f) for f in workshops.CALENDAR_FIELDS}
+        session = serializer.save()
+        changed = {f for f, value in before.items() if getattr(session, f) != value}
+        workshops.session_changed(session, changed, actor=self.request.user)
+
 
 def sees_all_registrations(user: Any) -> bool:
     return user.has_perm("privacy.view_all_registrations")

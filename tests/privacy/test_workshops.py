@@ -272,3 +272,35 @@ def test_an_invitation_overtaken_by_a_cancellation_is_not_sent(session, employee
         registration = workshops.register(session, employee)
         workshops.cancel(registration, actor=employee)
     assert [m.subject.split(":")[0] for m in mail.outbox] == ["Afgemeld"]
+
+
+def test_moving_a_session_sends_an_update_with_a_higher_sequence(session, employee, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = workshops.register(session, employee)
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert workshops.session_changed(session, {"starts_at", "ends_at"}) == 1
+    part = next(p for p in mail.outbox[-1].message().walk() if p.get_content_type() == "text/calendar")
+    event = Calendar.from_ical(part.get_payload(decode=True)).walk("VEVENT")[0]
+    assert str(event["UID"]) == f"{registration.uid}@waarborg"
+    assert event["SEQUENCE"] == 1
+    assert event["DTSTART"].dt == session.starts_at.replace(microsecond=0)
+
+
+def test_cancelling_a_session_through_the_api_cancels_the_attendees_calendar_entries(
+    api_as, workshop_coordinator, session, employee, django_capture_on_commit_callbacks
+):
+    workshops.register(session, employee)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(workshop_coordinator).patch(
+            f"/api/v1/privacy/workshop-sessions/{session.pk}/", {"cancelled": True}, format="json"
+        )
+    assert response.status_code == 200
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Afgemeld"]
+
+
+def test_a_change_of_description_alone_sends_nothing(session, employee):
+    workshops.register(session, employee)
+    assert workshops.session_changed(session, {"capacity"}) == 0
