@@ -132,7 +132,7 @@ def onboarding_duty(now: datetime) -> Iterator[DueItem]:
     today = timezone.localdate(now)
     soon = today + timedelta(days=settings.PRIVACY_DUTY_REMIND_DAYS)
     for duty in workshops.duties(today):
-        if duty.onboarding_done_on is None and duty.onboarding_due <= soon:
+        if duty.onboarding_owed and duty.onboarding_due <= soon:
             title = _("Volg de onboardingworkshop (uiterlijk %(d)s)") % {"d": duty.onboarding_due.isoformat()}
             yield _duty_item(duty, duty.onboarding_due, title)
 

@@ -215,10 +215,15 @@ class Duty:
     avg_last_on: date | None
     avg_due: date
     today: date
+    onboarding_exempt: bool = False  # started before the onboarding programme began
+
+    @property
+    def onboarding_owed(self) -> bool:
+        return not self.onboarding_exempt and self.onboarding_done_on is None
 
     @property
     def onboarding_overdue(self) -> bool:
-        return self.onboarding_done_on is None and self.onboarding_due < self.today
+        return self.onboarding_owed and self.onboarding_due < self.today
 
     @property
     def avg_overdue(self) -> bool:
@@ -264,6 +269,7 @@ def duties(today: date | None = None, people: Any = None) -> list[Duty]:
     attended = _attendance_by_user([p.user_id for p in people], today)
     onboarding_months = relativedelta(months=settings.PRIVACY_ONBOARDING_WITHIN_MONTHS)
     avg_months = relativedelta(months=settings.PRIVACY_AVG_WORKSHOP_EVERY_MONTHS)
+    required_from = date.fromisoformat(settings.PRIVACY_ONBOARDING_REQUIRED_FROM)
     result = []
     for person in people:
         onboarding = attended.get((person.user_id, WorkshopSeries.Kind.ONBOARDING))
@@ -277,6 +283,7 @@ def duties(today: date | None = None, people: Any = None) -> list[Duty]:
                 avg_last_on=avg_last,
                 avg_due=(avg_last or person.start_date) + avg_months,
                 today=today,
+                onboarding_exempt=person.start_date < required_from,
             )
         )
     return result

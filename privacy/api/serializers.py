@@ -327,6 +327,7 @@ class DutySerializer(serializers.Serializer):
     onboarding_due = serializers.DateField()
     onboarding_done_on = serializers.DateField(allow_null=True)
     onboarding_overdue = serializers.BooleanField()
+    onboarding_exempt = serializers.BooleanField()
     avg_last_on = serializers.DateField(allow_null=True)
     avg_due = serializers.DateField()
     avg_overdue = serializers.BooleanField()

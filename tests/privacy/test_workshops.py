@@ -304,3 +304,11 @@ def test_cancelling_a_session_through_the_api_cancels_the_attendees_calendar_ent
 def test_a_change_of_description_alone_sends_nothing(session, employee):
     workshops.register(session, employee)
     assert workshops.session_changed(session, {"capacity"}) == 0
+
+
+def test_people_who_started_before_the_onboarding_programme_are_exempt(make_user, settings):
+    settings.PRIVACY_ONBOARDING_REQUIRED_FROM = "2020-01-01"
+    veteran = make_user(None, start_date=date(2014, 8, 1))
+    duty = next(d for d in workshops.duties(date(2021, 6, 1)) if d.person.user == veteran)
+    assert duty.onboarding_exempt and not duty.onboarding_overdue
+    assert duty.avg_overdue  # the yearly AVG workshop is owed by everyone
