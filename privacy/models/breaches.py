@@ -124,6 +124,8 @@ class DataBreach(models.Model):
         return reverse("admin:privacy_databreach_change", args=[self.pk])
 
     def clean(self) -> None:
+        if self.reported_to_ap_at and self.aware_at and self.aware_at > self.reported_to_ap_at:
+            raise ValidationError({"aware_at": _("Ligt na de melding bij de AP / later than the report to the AP.")})
         if (
             self.subjects_decision == self.SubjectsDecision.INFORM
             and self.subjects_informed_on

@@ -144,3 +144,10 @@ def test_the_breach_register_lists_every_breach_reported_or_not(api_as, auditor,
     lines = response.content.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 3
     assert api_as(auditor).get("/api/v1/privacy/breaches/?reported=false").json()["count"] == 1
+
+
+def test_moving_aware_after_the_report_is_refused_by_validation(make_breach):
+    breach = breaches.report_to_ap(make_breach(aware_at=AWARE), AWARE + timedelta(hours=2), "AP-1")
+    breach.aware_at = AWARE + timedelta(hours=3)
+    with pytest.raises(ValidationError, match="melding bij de AP"):
+        breach.full_clean()
