@@ -351,6 +351,27 @@ LOGGING = {
 # privacy: processing register, DPIAs, data breaches, workshops
 # ---------------------------------------------------------------------------
 
+# Workshop sessions are created this many days ahead by the periodic task.
+PRIVACY_WORKSHOP_HORIZON_DAYS = envint("PRIVACY_WORKSHOP_HORIZON_DAYS", 180)
+# Duty: onboarding within this many months of the start date; an AVG workshop every N months.
+PRIVACY_ONBOARDING_WITHIN_MONTHS = envint("PRIVACY_ONBOARDING_WITHIN_MONTHS", 3)
+PRIVACY_AVG_WORKSHOP_EVERY_MONTHS = envint("PRIVACY_AVG_WORKSHOP_EVERY_MONTHS", 12)
+# Onboarding is owed by people who started on or after this date (when the programme began).
+PRIVACY_ONBOARDING_REQUIRED_FROM = env("PRIVACY_ONBOARDING_REQUIRED_FROM", "2020-01-01")
+# Remind people of their workshop duty this many days before it falls due.
+PRIVACY_DUTY_REMIND_DAYS = envint("PRIVACY_DUTY_REMIND_DAYS", 30)
+# OpenAPI: name the privacy app's status choice sets so their names do not collide.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "DPIAStatusEnum": "privacy.models.dpia.DPIA.Status",
+        "RegistrationStatusEnum": "privacy.models.workshops.Registration.Status",
+    }
+)
+CELERY_BEAT_SCHEDULE["privacy-create-workshop-sessions"] = {
+    "task": "privacy.tasks.create_workshop_sessions",
+    "schedule": crontab(hour=2, minute=20),
+}
+
 
 # ---------------------------------------------------------------------------
 # incidents: incidents, calamities, takedowns, fraud removals, exercises, SOC intake

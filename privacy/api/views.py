@@ -1,0 +1,379 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import breaches, dpias, exports, filters, scoring, workshops
+from ..models import (
+    DPIA,
+    Answer,
+    Category,
+    DataBreach,
+    DPIARisk,
+    DPIATransition,
+    Processor,
+    Purpose,
+    Question,
+    Questionnaire,
+    Registration,
+    SelfAssessment,
+    Transfer,
+    WorkshopSeries,
+    WorkshopSession,
+)
+from . import serializers
+from .serializers import as_drf_error
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+FILE_RESPONSE = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
+
+
+class FileRenderer(BaseRenderer):
+    """Lets file downloads through whatever the client accepts."""
+
+    media_type = "*/*"
+    format = "file"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> Any:
+        return data
+
+
+def file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def run(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call a domain function; its ValidationError becomes a 400 with the clear message."""
+    try:
+        return func(*args, **kwargs)
+    except DjangoValidationError as exc:
+        raise as_drf_error(exc) from exc
+
+
+class CategoryViewSet(viewsets.ModelViewSet):
+    queryset = Category.objects.all()
+    serializer_class = serializers.CategorySerializer
+    filterset_class = filters.CategoryFilter
+    search_fields = ["name"]
+
+
+class ProcessingActivityViewSet(viewsets.ModelViewSet):
+    """The Art. 30 register."""
+
+    queryset = exports.register_queryset()
+    serializer_class = serializers.ProcessingActivitySerializer
+    filterset_class = filters.ProcessingActivityFilter
+    search_fields = ["code", "name", "description"]
+    ordering_fields = ["code", "name", "registered_on", "next_review_on"]
+
+    @extend_schema(
+        responses=FILE_RESPONSE,
+        parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["csv", "xlsx", "pdf"])],
+    )
+    @action(detail=False, url_path=r"export/(?P<fmt>csv|xlsx|pdf)", renderer_classes=[FileRenderer])
+    def export(self, request: Request, fmt: str) -> HttpResponse:
+        """The whole register (filters apply) in Dutch: CSV, XLSX or PDF."""
+        activities = self.filter_queryset(self.get_queryset())
+        name = f"verwerkingsregister-{timezone.localdate():%Y%m%d}"
+        if fmt == "pdf":
+            return file_response(exports.register_pdf(activities), fmt, name)
+        if fmt == "xlsx":
+            content = exports.write_xlsx(activities, exports.REGISTER_COLUMNS, "Verwerkingsregister")
+            return file_response(content, fmt, name)
+        return file_response(exports.write_csv(activities, exports.REGISTER_COLUMNS), fmt, name)
+
+
+class PurposeViewSet(viewsets.ModelViewSet):
+    queryset = Purpose.objects.all()
+    serializer_class = serializers.PurposeSerializer
+    filterset_class = filters.PurposeFilter
+
+
+class ProcessorViewSet(viewsets.ModelViewSet):
+    queryset = Processor.objects.all()
+    serializer_class = serializers.ProcessorSerializer
+    filterset_class = filters.ProcessorFilter
+    search_fields = ["name"]
+
+
+class TransferViewSet(viewsets.ModelViewSet):
+    queryset = Transfer.objects.all()
+    serializer_class = serializers.TransferSerializer
+    filterset_class = filters.TransferFilter
+
+
+class QuestionnaireViewSet(viewsets.ModelViewSet):
+    queryset = Questionnaire.objects.all()
+    serializer_class = serializers.QuestionnaireSerializer
+    filterset_class = filters.QuestionnaireFilter
+
+
+class QuestionViewSet(viewsets.ModelViewSet):
+    queryset = Question.objects.all()
+    serializer_class = serializers.QuestionSerializer
+    filterset_class = filters.QuestionFilter
+
+
+class SelfAssessmentViewSet(viewsets.ModelViewSet):
+    queryset = SelfAssessment.objects.all()
+    serializer_class = serializers.SelfAssessmentSerializer
+    filterset_class = filters.SelfAssessmentFilter
+    ordering_fields = ["started_on", "completed_on"]
+
+    @extend_schema(request=serializers.CompleteAssessmentSerializer, responses=serializers.SelfAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        """Score the answers and mark the assessment completed; the outcome says why."""
+        assessment = self.get_object()
+        data = serializers.CompleteAssessmentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        on = data.validated_data.get("completed_on") or timezone.localdate()
+        run(scoring.complete, assessment, on, actor=request.user)
+        return Response(serializers.SelfAssessmentSerializer(assessment).data)
+
+
+class AnswerViewSet(viewsets.ModelViewSet):
+    queryset = Answer.objects.select_related("question")
+    serializer_class = serializers.AnswerSerializer
+    filterset_class = filters.AnswerFilter
+
+
+class DPIAViewSet(viewsets.ModelViewSet):
+    queryset = DPIA.objects.prefetch_related("risks")
+    serializer_class = serializers.DPIASerializer
+    filterset_class = filters.DPIAFilter
+    search_fields = ["title"]
+    ordering_fields = ["created_at", "decided_on", "review_on"]
+
+    def _respond(self, dpia: DPIA) -> Response:
+        dpia = self.get_queryset().get(pk=dpia.pk)
+        return Response(serializers.DPIASerializer(dpia).data)
+
+    @extend_schema(request=serializers.DPIAMoveSerializer, responses=serializers.DPIASerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        """Send a draft for review, or a review back to draft."""
+        data = serializers.DPIAMoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            run(dpias.move, self.get_object(), data.validated_data["to"], request.user, data.validated_data["note"])
+        )
+
+    @extend_schema(request=serializers.DPIAAdviceSerializer, responses=serializers.DPIASerializer)
+    @action(detail=True, methods=["post"])
+    def advice(self, request: Request, pk: str | None = None) -> Response:
+        """Record the DPO's (FG) advice on a DPIA in review."""
+        data = serializers.DPIAAdviceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        return self._respond(
+            run(dpias.record_dpo_advice, self.get_object(), values["advice"], request.user, values.get("on"))
+        )
+
+    @extend_schema(request=serializers.DPIADecisionSerializer, responses=serializers.DPIASerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str | None = None) -> Response:
+        """The decision; refused without the DPO's advice."""
+        data = serializers.DPIADecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        dpia = run(dpias.decide, self.get_object(), values["decision"], request.user, values.get("on"), values["notes"])
+        return self._respond(dpia)
+
+    @extend_schema(responses=FILE_RESPONSE)
+    @action(detail=True, renderer_classes=[FileRenderer])
+    def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The DPIA as PDF: all 17 sections, the risks and matrix, the advice and the decision."""
+        dpia = self.get_object()
+        return file_response(exports.dpia_pdf(dpia), "pdf", f"dpia-{dpia.pk}")
+
+
+class DPIARiskViewSet(viewsets.ModelViewSet):
+    queryset = DPIARisk.objects.all()
+    serializer_class = serializers.DPIARiskSerializer
+    filterset_class = filters.DPIARiskFilter
+
+
+class DPIATransitionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Who moved which DPIA when (written by the workflow only)."""
+
+    queryset = DPIATransition.objects.select_related("by")
+    serializer_class = serializers.DPIATransitionSerializer
+    filterset_class = filters.DPIATransitionFilter
+
+
+class DataBreachViewSet(viewsets.ModelViewSet):
+    """The register of every data breach, reported or not, with its Art. 33 clock."""
+
+    queryset = DataBreach.objects.prefetch_related("data_categories", "activities")
+    serializer_class = serializers.DataBreachSerializer
+    filterset_class = filters.DataBreachFilter
+    search_fields = ["reference", "title", "incident_reference", "ap_reference"]
+    ordering_fields = ["aware_at", "reported_to_ap_at"]
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.save(recorded_by=self.request.user)
+
+    def _respond(self, breach: DataBreach) -> Response:
+        return Response(serializers.DataBreachSerializer(self.get_queryset().get(pk=breach.pk)).data)
+
+    @extend_schema(request=serializers.BreachReportSerializer, responses=serializers.DataBreachSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: str | None = None) -> Response:
+        """Record the notification to the AP (after 72 hours a reason for the delay is required)."""
+        data = serializers.BreachReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        breach = run(
+            breaches.report_to_ap,
+            self.get_object(),
+            v["reported_to_ap_at"],
+            v["ap_reference"],
+            request.user,
+            v["late_reason"],
+        )
+        return self._respond(breach)
+
+    @extend_schema(request=serializers.BreachNotReportedSerializer, responses=serializers.DataBreachSerializer)
+    @action(detail=True, methods=["post"], url_path="not-reported")
+    def not_reported(self, request: Request, pk: str | None = None) -> Response:
+        """Record the decision not to notify the AP, with its reasons."""
+        data = serializers.BreachNotReportedSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return self._respond(
+            run(breaches.decide_not_to_report, self.get_object(), data.validated_data["reasons"], request.user)
+        )
+
+    @extend_schema(
+        responses=FILE_RESPONSE,
+        parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["csv", "xlsx"])],
+    )
+    @action(detail=False, url_path=r"export/(?P<fmt>csv|xlsx)", renderer_classes=[FileRenderer])
+    def export(self, request: Request, fmt: str) -> HttpResponse:
+        """The breach register (filters apply) as CSV or XLSX."""
+        rows = self.filter_queryset(exports.breach_queryset())
+        name = f"datalekkenregister-{timezone.localdate():%Y%m%d}"
+        if fmt == "xlsx":
+            return file_response(exports.write_xlsx(rows, exports.BREACH_COLUMNS, "Datalekken"), fmt, name)
+        return file_response(exports.write_csv(rows, exports.BREACH_COLUMNS), fmt, name)
+
+
+class WorkshopSeriesViewSet(viewsets.ModelViewSet):
+    queryset = WorkshopSeries.objects.all()
+    serializer_class = serializers.WorkshopSeriesSerializer
+    filterset_class = filters.WorkshopSeriesFilter
+    search_fields = ["name"]
+
+
+class WorkshopSessionViewSet(viewsets.ModelViewSet):
+    queryset = WorkshopSession.objects.select_related("series").with_seats()
+    serializer_class = serializers.WorkshopSessionSerializer
+    filterset_class = filters.WorkshopSessionFilter
+    ordering_fields = ["starts_at"]
+
+    def perform_update(self, serializer: Any) -> None:
+        before = {f: getattr(serializer.instance, f) for f in workshops.CALENDAR_FIELDS}
+        session = serializer.save()
+        changed = {f for f, value in before.items() if getattr(session, f) != value}
+        workshops.session_changed(session, changed, actor=self.request.user)
+
+
+def sees_all_registrations(user: Any) -> bool:
+    return user.has_perm("privacy.view_all_registrations")
+
+
+class RegistrationViewSet(
+    mixins.CreateModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.DestroyModelMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Registrations. Employees see and make only their own; DELETE cancels (the record
+    stays, the first on the waiting list moves up)."""
+
+    queryset = Registration.objects.select_related("user", "session")
+    serializer_class = serializers.RegistrationSerializer
+    filterset_class = filters.RegistrationFilter
+    ordering_fields = ["registered_at"]
+
+    def get_queryset(self) -> QuerySet[Registration]:
+        queryset = super().get_queryset()
+        if sees_all_registrations(self.request.user):
+            return queryset
+        return queryset.filter(user=self.request.user)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        values = serializer.validated_data
+        user = values.get("user") or request.user
+        if user != request.user and not request.user.has_perm("privacy.change_registration"):
+            return Response({"user": ["Alleen uzelf inschrijven / you can only register yourself"]}, status=403)
+        func = workshops.join_waiting_list if values["waiting_list"] else workshops.register
+        registration = run(func, values["session"], user, actor=request.user)
+        return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance: Registration) -> None:
+        run(workshops.cancel, instance, actor=self.request.user)
+
+    @extend_schema(request=serializers.AttendanceSerializer, responses=serializers.RegistrationSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def attendance(self, request: Request, pk: str | None = None) -> Response:
+        """Mark attended / absent / excused (the workshop coordinator)."""
+        if not request.user.has_perm("privacy.change_registration"):
+            return Response({"detail": "Geen toegang / permission denied"}, status=403)
+        registration = self.get_object()
+        data = serializers.AttendanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        run(
+            workshops.mark_attendance,
+            Registration.objects.filter(pk=registration.pk),
+            data.validated_data["attendance"],
+            request.user,
+        )
+        registration.refresh_from_db()
+        return Response(self.get_serializer(registration).data)
+
+
+class CanSeeAllRegistrations(permissions.BasePermission):
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(request.user and request.user.is_authenticated and sees_all_registrations(request.user))
+
+
+class WorkshopCompletionView(APIView):
+    """Workshop duty per department: people, onboarding and AVG overdue, share complete."""
+
+    permission_classes = [CanSeeAllRegistrations]
+
+    @extend_schema(responses=serializers.CompletionSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(serializers.CompletionSerializer(workshops.completion_per_department(), many=True).data)
+
+
+class WorkshopOverdueView(APIView):
+    """Everyone whose onboarding or yearly AVG workshop is overdue."""
+
+    permission_classes = [CanSeeAllRegistrations]
+
+    @extend_schema(responses=serializers.DutySerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(serializers.DutySerializer(workshops.overdue(), many=True).data)
