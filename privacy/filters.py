@@ -7,6 +7,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from compliance.filters import YearFilter
+
 from .models import (
     DPIA,
     Answer,
@@ -35,7 +37,7 @@ class CategoryFilter(django_filters.FilterSet):
 
 
 class ProcessingActivityFilter(django_filters.FilterSet):
-    registered_year = django_filters.NumberFilter(field_name="registered_on__year", label=_("jaar van registratie"))
+    registered_year = YearFilter(field_name="registered_on__year", label=_("jaar van registratie"))
     review_before = django_filters.DateFilter(
         field_name="next_review_on", lookup_expr="lte", label=_("herziening vóór")
     )
@@ -103,7 +105,7 @@ class QuestionFilter(django_filters.FilterSet):
 
 
 class SelfAssessmentFilter(django_filters.FilterSet):
-    completed_year = django_filters.NumberFilter(field_name="completed_on__year", label=_("jaar van afronding"))
+    completed_year = YearFilter(field_name="completed_on__year", label=_("jaar van afronding"))
     completed = django_filters.BooleanFilter(
         field_name="completed_on", lookup_expr="isnull", exclude=True, label=_("afgerond")
     )
@@ -120,7 +122,7 @@ class AnswerFilter(django_filters.FilterSet):
 
 
 class DPIAFilter(django_filters.FilterSet):
-    decided_year = django_filters.NumberFilter(field_name="decided_on__year", label=_("jaar van besluit"))
+    decided_year = YearFilter(field_name="decided_on__year", label=_("jaar van besluit"))
     review_before = django_filters.DateFilter(field_name="review_on", lookup_expr="lte", label=_("herziening vóór"))
     prior_consultation = django_filters.BooleanFilter(
         method="filter_prior", label=_("voorafgaande raadpleging AP nodig")
@@ -156,7 +158,7 @@ class DPIATransitionFilter(django_filters.FilterSet):
 
 
 class DataBreachFilter(django_filters.FilterSet):
-    aware_year = django_filters.NumberFilter(field_name="aware_at__year", label=_("jaar bekend geworden"))
+    aware_year = YearFilter(field_name="aware_at__year", label=_("jaar bekend geworden"))
     aware_from = django_filters.IsoDateTimeFilter(field_name="aware_at", lookup_expr="gte", label=_("bekend vanaf"))
     aware_until = django_filters.IsoDateTimeFilter(field_name="aware_at", lookup_expr="lt", label=_("bekend tot"))
     reported = django_filters.BooleanFilter(
@@ -186,7 +188,7 @@ class WorkshopSeriesFilter(django_filters.FilterSet):
 
 class WorkshopSessionFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(field_name="series__kind", choices=WorkshopSeries.Kind.choices, label=_("soort"))
-    year = django_filters.NumberFilter(field_name="starts_at__year", label=_("jaar"))
+    year = YearFilter(field_name="starts_at__year", label=_("jaar"))
     upcoming = django_filters.BooleanFilter(method="filter_upcoming", label=_("komend"))
     starts_from = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte", label=_("vanaf"))
     starts_until = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt", label=_("tot"))
@@ -202,7 +204,7 @@ class WorkshopSessionFilter(django_filters.FilterSet):
 
 class RegistrationFilter(django_filters.FilterSet):
     series = django_filters.NumberFilter(field_name="session__series", label=_("reeks"))
-    year = django_filters.NumberFilter(field_name="session__starts_at__year", label=_("jaar"))
+    year = YearFilter(field_name="session__starts_at__year", label=_("jaar"))
     department = django_filters.NumberFilter(field_name="user__person__department", label=_("afdeling"))
 
     class Meta:

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from compliance.filters import MAX_YEAR, MIN_YEAR
 from compliance.models import Service
 
 from .access import log_access
@@ -19,6 +20,8 @@ from .services import CONTENT_TYPES, REPORT_FORMATS, render_annual_report, repor
 @login_required
 @permission_required("reports.view_annual_report", raise_exception=True)
 def annual_report_page(request: HttpRequest, year: int) -> HttpResponse:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
     report = annual_report(year)
     names = [item["service"] for item in report["availability"]]
     service_pks = dict(Service.objects.filter(name__in=names).values_list("name", "pk"))
@@ -35,7 +38,7 @@ def annual_report_page(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @permission_required("reports.view_annual_report", raise_exception=True)
 def annual_report_download(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
-    if fmt not in REPORT_FORMATS:
+    if fmt not in REPORT_FORMATS or not MIN_YEAR <= year <= MAX_YEAR:
         raise Http404
     data = render_annual_report(year, fmt)
     log_access(request, "export", name="reports.annual_report", filters={"year": year}, format=fmt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ class Questionnaire(models.Model):
     wp248_threshold = models.PositiveSmallIntegerField(
         _("drempel WP248-criteria"),
         default=2,
+        validators=[MinValueValidator(1)],
         help_text=_("Zoveel of meer WP248-criteria met 'ja' maken een DPIA verplicht."),
     )
     score_threshold = models.PositiveIntegerField(

@@ -5,11 +5,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.api_export import ExportListMixin
+from compliance.filters import MAX_YEAR, MIN_YEAR
 
 from .. import filters
 from ..annual import annual_report
@@ -30,6 +32,8 @@ class AnnualReportView(APIView):
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, year: int) -> Response:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise NotFound("Geen jaarverslag voor dit jaar / no annual report for this year")
         return Response(annual_report(year))
 
 

@@ -27,3 +27,17 @@ def test_other_errors_stay_500(monkeypatch, auditor):
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(auditor)
     assert client.get("/api/v1/services/").status_code == 500
+
+
+def test_input_that_breaks_a_database_rule_is_a_409_not_a_500(monkeypatch, auditor):
+    from django.db import IntegrityError
+
+    def fail(*args, **kwargs):
+        raise IntegrityError("CHECK constraint failed")
+
+    monkeypatch.setattr(views.ServiceViewSet, "list", fail)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(auditor)
+    response = client.get("/api/v1/services/")
+    assert response.status_code == 409
+    assert "data rule" in response.json()["detail"]

@@ -194,3 +194,9 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     # the services' keys for the links
     with django_assert_num_queries(7):
         assert client.get("/reports/annual/2021/").status_code == 200
+
+
+@pytest.mark.parametrize("year", [0, 10000])
+def test_an_impossible_year_has_no_report(api_as, auditor, client_as, year):
+    assert api_as(auditor).get(f"/api/v1/reports/annual/{year}/").status_code == 404
+    assert client_as(auditor).get(f"/reports/annual/{year}/").status_code == 404
