@@ -25,6 +25,8 @@ def normalise_url(raw: str) -> str:
         raise ValidationError(_("Ongeldige URL: %(url)s"), code="invalid_url", params={"url": raw}) from None
     parts = urlsplit(text)
     host = (parts.hostname or "").lower().rstrip(".")
+    if "." not in host and ":" not in host:  # a phishing site has a public name or address
+        raise ValidationError(_("Ongeldige URL: %(url)s"), code="invalid_url", params={"url": raw})
     host = host.removeprefix("www.")
     port = f":{parts.port}" if parts.port and parts.port not in (80, 443) else ""
     path = parts.path.rstrip("/")
