@@ -26,6 +26,13 @@ PATH_TO = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+    """Users are made by the dozen here (an access test per role and endpoint): a fast hasher
+    keeps the suite quick; nothing here tests password storage."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_incident(db) -> Callable[..., Incident]:  # type: ignore[no-untyped-def]
     """make_incident(status=…, **fields): an incident walked to `status` along allowed transitions."""
