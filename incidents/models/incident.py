@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from auditlog.context import auditlog_value
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -20,15 +19,6 @@ from ..choices import CalamityLevel, Category, DetectionSource, Severity, Status
 from ..workflow import OPEN_STATUSES, ensure_transition_allowed
 
 _TRACKED = ("status", "severity", "owner_id")
-
-
-def current_actor() -> Any:
-    """The user django-auditlog knows for this request (admin pages), if any."""
-    try:
-        actor = auditlog_value.get().get("actor")
-    except LookupError:
-        return None
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def new_reference() -> str:
@@ -120,8 +110,8 @@ class Incident(models.Model):
 
     # The tracked values as loaded from the database (None: not saved yet).
     _loaded: dict[str, Any] | None = None
-    # Who makes the change (set by the admin, the API and the services); falls back to
-    # the user auditlog knows for the request.
+    # Who makes the change: set by the admin, the API and the services. (Not taken from
+    # auditlog's context variable: it outlives the request in the same thread.)
     changed_by: Any = None
 
     def __str__(self) -> str:
@@ -179,7 +169,7 @@ class Incident(models.Model):
             self.resolved_at = None  # reopened: it is no longer resolved
 
     def _record_timeline(self, previous: dict[str, Any] | None) -> None:
-        actor = self.changed_by or current_actor()
+        actor = self.changed_by if getattr(self.changed_by, "is_authenticated", False) else None
         if previous is None:
             TimelineEntry.objects.create(
                 incident=self, kind=TimelineKind.CREATED, actor=actor, to_value=self.status, at=self.status_changed_at
