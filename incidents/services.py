@@ -81,7 +81,7 @@ def declare_calamity(incident: Incident, level: str, reason: str, actor: Any, at
         raise ValidationError({"level": gettext_lazy("Onbekend niveau.")})
     if not _user(actor):
         raise ValidationError({"declared_by": gettext_lazy("Een calamiteit wordt door een persoon afgekondigd.")})
-    if incident.has_calamity:
+    if Calamity.objects.filter(incident=incident).exists():
         raise ValidationError(
             {"level": gettext_lazy("Dit incident is al een calamiteit; schaal op in plaats daarvan.")}
         )

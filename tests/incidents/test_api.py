@@ -33,7 +33,15 @@ LISTS = [
     "/api/v1/incidents/stats/annual/",
 ]
 READERS = {"security_officer", "auditor"}
-ROLES = ["security_officer", "privacy_officer", "workshop_coordinator", "auditor", "employee", "administrator", "outsider"]
+ROLES = [
+    "security_officer",
+    "privacy_officer",
+    "workshop_coordinator",
+    "auditor",
+    "employee",
+    "administrator",
+    "outsider",
+]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -62,8 +70,15 @@ def test_an_incident_is_created_and_moved_through_the_workflow_by_the_api(securi
     client = api_as(security_officer)
     created = client.post(
         "/api/v1/incidents/",
-        {"title": "DDoS", "category": "ddos", "detection_source": "own_monitoring", "started_at": T0.isoformat(),
-         "detected_at": T0.isoformat(), "services": ["digid"], "owner": security_officer.pk},  # fmt: skip
+        {
+            "title": "DDoS",
+            "category": "ddos",
+            "detection_source": "own_monitoring",
+            "started_at": T0.isoformat(),
+            "detected_at": T0.isoformat(),
+            "services": ["digid"],
+            "owner": security_officer.pk,
+        },  # fmt: skip
         format="json",
     )
     assert created.status_code == 201, created.json()
@@ -132,9 +147,13 @@ def test_a_takedown_url_that_is_not_a_url_is_refused_by_the_api(security_officer
     client = api_as(security_officer)
     response = client.post("/api/v1/phishing-takedowns/", {"url": "geen url", "reported_at": T0.isoformat()})
     assert response.status_code == 400 and "url" in response.json()
-    ok = client.post("/api/v1/phishing-takedowns/", {"url": "https://digid-a.example.com/", "reported_at": T0.isoformat()})
+    ok = client.post(
+        "/api/v1/phishing-takedowns/", {"url": "https://digid-a.example.com/", "reported_at": T0.isoformat()}
+    )
     assert ok.status_code == 201 and ok.json()["normalised_url"] == "digid-a.example.com"
-    duplicate = client.post("/api/v1/phishing-takedowns/", {"url": "http://www.digid-a.example.com", "reported_at": T0.isoformat()})
+    duplicate = client.post(
+        "/api/v1/phishing-takedowns/", {"url": "http://www.digid-a.example.com", "reported_at": T0.isoformat()}
+    )
     assert duplicate.status_code == 400
     assert PhishingTakedown.objects.count() == 1
 
@@ -154,13 +173,16 @@ def _takedowns(n: int, start: int = 0) -> None:
 
 def _removals(n: int, start: int = 0) -> None:
     FraudAccountRemoval.objects.bulk_create(
-        FraudAccountRemoval(pseudonym=pseudonymise_account(f"{100000000 + i}"), reason="other",
-                            removed_at=T0 + timedelta(minutes=i))  # fmt: skip
+        FraudAccountRemoval(
+            pseudonym=pseudonymise_account(f"{100000000 + i}"), reason="other", removed_at=T0 + timedelta(minutes=i)
+        )  # fmt: skip
         for i in range(start, start + n)
     )
 
 
-@pytest.mark.parametrize(("url", "fill"), [("/api/v1/phishing-takedowns/", _takedowns), ("/api/v1/fraud-account-removals/", _removals)])
+@pytest.mark.parametrize(
+    ("url", "fill"), [("/api/v1/phishing-takedowns/", _takedowns), ("/api/v1/fraud-account-removals/", _removals)]
+)
 def test_the_big_lists_use_a_cursor_and_take_the_same_queries_for_few_and_many_rows(
     url, fill, security_officer, api_as, django_assert_num_queries
 ):

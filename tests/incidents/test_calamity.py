@@ -47,7 +47,9 @@ def test_escalation_is_proposed_when_the_overrun_in_minutes_is_crossed(make_inci
 
 
 def test_a_resolved_incident_is_judged_on_its_actual_duration(make_incident, thresholds):
-    incident = make_incident(status=Status.RESOLVED, expected_duration_minutes=60, resolved_at=T0 + timedelta(minutes=90))
+    incident = make_incident(
+        status=Status.RESOLVED, expected_duration_minutes=60, resolved_at=T0 + timedelta(minutes=90)
+    )
     with time_machine.travel(T0 + timedelta(days=3), tick=False):
         assert not incident.escalation_proposed
 
@@ -101,7 +103,9 @@ def test_an_incident_is_declared_a_calamity_only_once(make_incident, security_of
     assert Calamity.objects.count() == 1
 
 
-def test_the_api_shows_the_proposal_and_declares_only_with_a_reason(make_incident, security_officer, api_as, thresholds):
+def test_the_api_shows_the_proposal_and_declares_only_with_a_reason(
+    make_incident, security_officer, api_as, thresholds
+):
     incident = make_incident(citizens_affected=250_000)
     client = api_as(security_officer)
     detail = client.get(f"/api/v1/incidents/{incident.pk}/").json()

@@ -78,7 +78,9 @@ def test_a_takedown_counts_as_completed_when_offline_or_never_visible(db, outcom
 
 
 def test_a_takedown_taken_offline_needs_the_time_it_went_offline(db):
-    takedown = PhishingTakedown(url="https://digid-z.example.com", reported_at=T0, outcome=TakedownOutcome.TAKEN_OFFLINE)
+    takedown = PhishingTakedown(
+        url="https://digid-z.example.com", reported_at=T0, outcome=TakedownOutcome.TAKEN_OFFLINE
+    )
     with pytest.raises(ValidationError) as refused:
         takedown.full_clean()
     assert "taken_down_at" in refused.value.message_dict
@@ -100,7 +102,9 @@ def test_a_misuse_investigation_closes_after_it_opens_and_with_an_outcome(db):
     investigation.outcome = "information_provided"
     investigation.full_clean()
     investigation.save()
-    duplicate = MisuseInvestigation(chain_partner="UWV", partner_reference="UWV-1", subject="x", opened_on=date(2021, 6, 1))
+    duplicate = MisuseInvestigation(
+        chain_partner="UWV", partner_reference="UWV-1", subject="x", opened_on=date(2021, 6, 1)
+    )
     with pytest.raises(ValidationError):
         duplicate.full_clean()
 

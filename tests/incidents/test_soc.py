@@ -68,7 +68,9 @@ def test_the_same_supplier_reference_twice_gives_one_incident(soc_client, servic
         ({"reference": "", "severity": "enorm"}, {"reference", "severity"}),
     ],
 )
-def test_a_malformed_detection_gets_a_400_naming_the_wrong_fields_and_creates_nothing(soc_client, service, change, wrong):
+def test_a_malformed_detection_gets_a_400_naming_the_wrong_fields_and_creates_nothing(
+    soc_client, service, change, wrong
+):
     response = soc_client.post(URL, {**DETECTION, **change}, format="json")
     assert response.status_code == 400
     assert set(response.json()) == wrong

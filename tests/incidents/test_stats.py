@@ -25,8 +25,12 @@ def fill(year: int, n: int, make_incident, user) -> None:  # type: ignore[no-unt
         PhishingTakedown.objects.create(
             url=f"https://digid-{year}-{i}.example.com", reported_at=at, outcome="taken_offline", taken_down_at=at
         )
-        MisuseInvestigation.objects.create(chain_partner="UWV", partner_reference=f"{year}-{i}", subject="x", opened_on=at.date())
-        FraudAccountRemoval.objects.create(pseudonym=pseudonymise_account(f"{year}{i:05d}"), reason="other", removed_at=at)
+        MisuseInvestigation.objects.create(
+            chain_partner="UWV", partner_reference=f"{year}-{i}", subject="x", opened_on=at.date()
+        )
+        FraudAccountRemoval.objects.create(
+            pseudonym=pseudonymise_account(f"{year}{i:05d}"), reason="other", removed_at=at
+        )
 
 
 def test_the_year_counts_what_happened_in_it_in_amsterdam_time(make_incident, security_officer):
@@ -35,12 +39,18 @@ def test_the_year_counts_what_happened_in_it_in_amsterdam_time(make_incident, se
                   closed_at=inside, resolved_at=inside)  # fmt: skip
     make_incident(status=Status.CLOSED, started_at=inside, detected_at=inside, resolved_at=inside, closed_at=outside)
     make_incident(status=Status.RESOLVED, started_at=inside, detected_at=inside, resolved_at=inside)  # not closed
-    PhishingTakedown.objects.create(url="https://a.example.com", reported_at=inside, outcome=TakedownOutcome.NEVER_VISIBLE)
+    PhishingTakedown.objects.create(
+        url="https://a.example.com", reported_at=inside, outcome=TakedownOutcome.NEVER_VISIBLE
+    )
     PhishingTakedown.objects.create(
         url="https://b.example.com", reported_at=inside, outcome=TakedownOutcome.TAKEN_OFFLINE, taken_down_at=outside
     )
-    PhishingTakedown.objects.create(url="https://c.example.com", reported_at=inside, outcome=TakedownOutcome.STILL_ONLINE)
-    MisuseInvestigation.objects.create(chain_partner="SVB", partner_reference="1", subject="x", opened_on=date(2021, 12, 31))
+    PhishingTakedown.objects.create(
+        url="https://c.example.com", reported_at=inside, outcome=TakedownOutcome.STILL_ONLINE
+    )
+    MisuseInvestigation.objects.create(
+        chain_partner="SVB", partner_reference="1", subject="x", opened_on=date(2021, 12, 31)
+    )
     FraudAccountRemoval.objects.create(pseudonym=pseudonymise_account("111111111"), reason="other", removed_at=inside)
     FraudAccountRemoval.objects.create(pseudonym=pseudonymise_account("111111111"), reason="other", removed_at=outside)
     figures = annual_figures(2021)
