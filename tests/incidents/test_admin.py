@@ -109,7 +109,7 @@ def _form(incident: Incident, **changes: object) -> dict[str, object]:
             f"{prefix}-{k}": v
             for prefix in ("timeline", "calamity", "compliance-followupaction-source_type-source_id")
             for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()
-        },  # fmt: skip
+        },
     }
     data.update(changes)
     return data

@@ -78,7 +78,7 @@ def test_an_incident_is_created_and_moved_through_the_workflow_by_the_api(securi
             "detected_at": T0.isoformat(),
             "services": ["digid"],
             "owner": security_officer.pk,
-        },  # fmt: skip
+        },
         format="json",
     )
     assert created.status_code == 201, created.json()
@@ -138,8 +138,11 @@ def test_a_fraud_removal_posted_with_an_account_number_keeps_only_the_pseudonym(
         format="json",
     )
     assert again.status_code == 400
-    bad = client.post("/api/v1/fraud-account-removals/", {"account_number": "12", "reason": "onbekend",
-                                                          "removed_at": T0.isoformat()}, format="json")  # fmt: skip
+    bad = client.post(
+        "/api/v1/fraud-account-removals/",
+        {"account_number": "12", "reason": "onbekend", "removed_at": T0.isoformat()},
+        format="json",
+    )
     assert bad.status_code == 400 and set(bad.json()) >= {"reason"}
 
 
@@ -175,7 +178,7 @@ def _removals(n: int, start: int = 0) -> None:
     FraudAccountRemoval.objects.bulk_create(
         FraudAccountRemoval(
             pseudonym=pseudonymise_account(f"{100000000 + i}"), reason="other", removed_at=T0 + timedelta(minutes=i)
-        )  # fmt: skip
+        )
         for i in range(start, start + n)
     )
 
@@ -242,8 +245,14 @@ def test_the_filters_narrow_the_lists(make_incident, security_officer, api_as, s
     assert len(_ids(client, "/api/v1/fraud-account-removals/?reason=phishing")) == 1
     assert len(_ids(client, "/api/v1/fraud-account-removals/?year=2021&month=7")) == 3
     assert len(_ids(client, "/api/v1/fraud-account-removals/?removed_from=2022-01-01T00:00:00Z")) == 0
-    MisuseInvestigation.objects.create(chain_partner="UWV", partner_reference="1", subject="x", opened_on=T0.date(),
-                                       closed_on=T0.date(), outcome="no_misuse")  # fmt: skip
+    MisuseInvestigation.objects.create(
+        chain_partner="UWV",
+        partner_reference="1",
+        subject="x",
+        opened_on=T0.date(),
+        closed_on=T0.date(),
+        outcome="no_misuse",
+    )
     assert len(_ids(client, "/api/v1/misuse-investigations/?outcome=no_misuse&year=2021")) == 1
     assert len(_ids(client, "/api/v1/misuse-investigations/?open=true")) == 0
     DDoSAttack.objects.create(started_at=T0, vector="syn_flood", peak_gbps=Decimal("80"))

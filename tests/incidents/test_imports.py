@@ -59,13 +59,10 @@ def test_an_import_records_a_batch_a_history_record_per_row_and_one_summary_even
 
 
 def test_one_bad_row_refuses_the_whole_file_naming_each_bad_row_and_its_reason(db, security_officer):
-    bad = (
-        TAKEDOWNS_CSV
-        + (
-            "geen url;website;DigiD;2021-07-05 10:00;taken_offline;2021-07-05 11:00;\n"
-            "https://digid-ok.example.com/x;website;DigiD;gisteren;never_visible;;\n"
-            "https://digid-ok2.example.com/x;boot;DigiD;2021-07-05 10:00;weg;;\n"
-        ).encode()
+    bad = TAKEDOWNS_CSV + (
+        b"geen url;website;DigiD;2021-07-05 10:00;taken_offline;2021-07-05 11:00;\n"
+        b"https://digid-ok.example.com/x;website;DigiD;gisteren;never_visible;;\n"
+        b"https://digid-ok2.example.com/x;boot;DigiD;2021-07-05 10:00;weg;;\n"
     )
     with pytest.raises(ImportRefused) as refused:
         import_takedowns(bad, "takedowns.csv", security_officer)

@@ -35,8 +35,13 @@ def fill(year: int, n: int, make_incident, user) -> None:  # type: ignore[no-unt
 
 def test_the_year_counts_what_happened_in_it_in_amsterdam_time(make_incident, security_officer):
     inside, outside = local(2021, 12, 31, 23, 30), local(2022, 1, 1, 0, 30)
-    make_incident(status=Status.CLOSED, started_at=inside - timedelta(days=2), detected_at=inside - timedelta(days=2),
-                  closed_at=inside, resolved_at=inside)  # fmt: skip
+    make_incident(
+        status=Status.CLOSED,
+        started_at=inside - timedelta(days=2),
+        detected_at=inside - timedelta(days=2),
+        closed_at=inside,
+        resolved_at=inside,
+    )
     make_incident(status=Status.CLOSED, started_at=inside, detected_at=inside, resolved_at=inside, closed_at=outside)
     make_incident(status=Status.RESOLVED, started_at=inside, detected_at=inside, resolved_at=inside)  # not closed
     PhishingTakedown.objects.create(
