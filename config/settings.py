@@ -310,6 +310,13 @@ INCIDENTS_ADMIN_COUNT_LIMIT = envint("INCIDENTS_ADMIN_COUNT_LIMIT", 10_000)
 # Bulk imports: largest upload accepted (bytes) and rows inserted per batch.
 INCIDENTS_IMPORT_MAX_BYTES = envint("INCIDENTS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
 INCIDENTS_IMPORT_BATCH_SIZE = envint("INCIDENTS_IMPORT_BATCH_SIZE", 2000)
+# Name the incidents' enumerations in the OpenAPI schema (several apps have a "status").
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "IncidentStatusEnum": "incidents.choices.Status",
+        "CalamityLevelEnum": "incidents.choices.CalamityLevel",
+    }
+)
 
 
 # ---------------------------------------------------------------------------

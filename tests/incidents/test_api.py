@@ -279,3 +279,11 @@ def test_the_api_schema_names_the_soc_and_statistics_endpoints(security_officer,
     schema = api_as(security_officer).get(reverse("schema"), {"format": "json"}).json()
     assert "/api/v1/soc/detections/" in schema["paths"]
     assert "/api/v1/incidents/stats/annual/" in schema["paths"]
+
+
+def test_the_openapi_schema_validates_without_warnings(db):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", stdout=io.StringIO())

@@ -134,3 +134,13 @@ def test_an_incident_raises_follow_up_actions(make_incident, security_officer):
     assert action.source == incident
     assert list(services.actions_of(incident)) == [action]
     assert FollowUpAction.objects.filter(source_id=incident.pk).count() == 1
+
+
+def test_the_refusal_reads_in_english_when_the_language_is_english(make_incident):
+    from django.utils import translation
+
+    incident = make_incident()
+    incident.status = Status.CLOSED
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        incident.save()
+    assert "Changing the status from ‘New’ to ‘Closed’ is not allowed" in str(refused.value)
