@@ -124,3 +124,16 @@ def test_no_other_role_may_post_detections(role, request, api_as, service):
 def test_anonymous_posts_are_refused(api_client, db):
     assert api_client.post(URL, DETECTION, format="json").status_code in (401, 403)
     assert not Incident.objects.exists()
+
+
+def test_the_create_soc_user_command_makes_a_user_that_may_only_post_detections(db, service):
+    out = io.StringIO()
+    call_command("create_soc_user", "soc-nieuw", stdout=out)
+    call_command("create_soc_user", "soc-nieuw", stdout=out)  # idempotent
+    assert "drf_create_token soc-nieuw" in out.getvalue()
+    user = Token._meta.get_field("user").related_model.objects.get(username="soc-nieuw")
+    assert not user.has_usable_password() and not user.is_staff
+    client = APIClient()
+    client.force_authenticate(user)
+    assert client.post(URL, DETECTION, format="json").status_code == 201
+    assert client.get("/api/v1/incidents/").status_code == 403
