@@ -21,11 +21,11 @@ from .workflow import OPEN_STATUSES
 def overdue_incidents(now: datetime) -> Iterator[tuple[Incident, datetime, timedelta]]:
     """(incident, deadline, allowed time) of every open incident past its status deadline."""
     limits = {severity: timedelta(hours=hours) for severity, hours in settings.INCIDENTS_STATUS_MAX_HOURS.items()}
+    if not limits:
+        return
     overdue = Q()
     for severity, allowed in limits.items():
         overdue |= Q(severity=severity, status_changed_at__lte=now - allowed)
-    if not limits:
-        return
     query = Incident.objects.filter(overdue, status__in=OPEN_STATUSES, owner__isnull=False).select_related("owner")
     for incident in query.order_by("status_changed_at", "pk"):
         allowed = limits[incident.severity]

@@ -76,6 +76,7 @@ class IncidentSerializer(serializers.ModelSerializer):
     escalation_proposed = serializers.BooleanField(read_only=True)
     escalation_reasons = serializers.SerializerMethodField()
     allowed_transitions = serializers.SerializerMethodField()
+    actual_duration_minutes = serializers.SerializerMethodField(help_text="Tot het oplossen, of tot nu.")
 
     class Meta:
         model = Incident
@@ -98,6 +99,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "resolved_at",
             "closed_at",
             "expected_duration_minutes",
+            "actual_duration_minutes",
             "citizens_affected",
             "businesses_affected",
             "status_changed_at",
@@ -110,6 +112,9 @@ class IncidentSerializer(serializers.ModelSerializer):
 
     def get_escalation_reasons(self, obj: Incident) -> list[str]:
         return obj.escalation_reasons()
+
+    def get_actual_duration_minutes(self, obj: Incident) -> int:
+        return obj.actual_duration_minutes()
 
     def get_allowed_transitions(self, obj: Incident) -> list[str]:
         return allowed_next(obj.status)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance.models import Service
 
 from ..choices import CalamityLevel, Category, DetectionSource, Severity, Status, TimelineKind
-from ..workflow import OPEN_STATUSES, ensure_transition_allowed
+from ..workflow import ensure_transition_allowed
 
 _TRACKED = ("status", "severity", "owner_id")
 
@@ -195,9 +195,8 @@ class Incident(models.Model):
         ]
         TimelineEntry.objects.bulk_create(entries)
 
-    @property
-    def is_open(self) -> bool:
-        return self.status in OPEN_STATUSES and self.status != Status.RESOLVED
+    def actual_duration_minutes(self, now: datetime | None = None) -> int:
+        return int(self.duration(now).total_seconds() // 60)
 
     def duration(self, now: datetime | None = None) -> timedelta:
         """How long the disruption lasted (or has lasted so far)."""
