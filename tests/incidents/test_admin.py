@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.models import Event
+from incidents import services
 from incidents.choices import Status, TimelineKind
 from incidents.models import Calamity, FraudAccountRemoval, Incident, PhishingTakedown
 from incidents.pseudonyms import pseudonymise_account
@@ -83,7 +84,8 @@ def test_the_incident_changelist_takes_the_same_queries_for_few_and_many_rows(
     with CaptureQueriesContext(connection) as few:
         assert client.get("/admin/incidents/incident/").status_code == 200
     for _ in range(10):
-        make_incident(owner=security_officer)
+        incident = make_incident(owner=security_officer)
+        services.declare_calamity(incident, "tactical", "reden", security_officer)
     client = _fresh(client_as, security_officer)
     with CaptureQueriesContext(connection) as many:
         assert client.get("/admin/incidents/incident/").status_code == 200

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from incidents import services
 from incidents.choices import Status
 from incidents.models import (
     DDoSAttack,
@@ -210,7 +211,9 @@ def test_the_incident_list_takes_the_same_queries_for_few_and_many_rows(
 ):
     def add(n: int) -> None:
         for _ in range(n):
-            make_incident(owner=security_officer).services.add(service)
+            incident = make_incident(owner=security_officer)
+            incident.services.add(service)
+            services.declare_calamity(incident, "operational", "reden", security_officer)
 
     add(2)
     client = fresh_client(api_as, security_officer)
