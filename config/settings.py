@@ -378,6 +378,33 @@ CELERY_BEAT_SCHEDULE["privacy-create-workshop-sessions"] = {
 # incidents: incidents, calamities, takedowns, fraud removals, exercises, SOC intake
 # ---------------------------------------------------------------------------
 
+# Calamity escalation is proposed when an incident crosses one of these thresholds:
+# citizens plus businesses affected, or a duration beyond the expected one (by a factor,
+# or by a number of minutes; 0 switches that rule off).
+INCIDENTS_CALAMITY_PEOPLE_AFFECTED = envint("INCIDENTS_CALAMITY_PEOPLE_AFFECTED", 100_000)
+INCIDENTS_CALAMITY_DURATION_FACTOR = float(env("INCIDENTS_CALAMITY_DURATION_FACTOR", "2"))
+INCIDENTS_CALAMITY_OVERRUN_MINUTES = envint("INCIDENTS_CALAMITY_OVERRUN_MINUTES", 240)
+# How long (hours) an incident may stay in one open status, per severity, before its
+# owner is reminded (reminder source "incidents.status_overdue").
+INCIDENTS_STATUS_MAX_HOURS = {
+    "critical": envint("INCIDENTS_STATUS_MAX_HOURS_CRITICAL", 4),
+    "high": envint("INCIDENTS_STATUS_MAX_HOURS_HIGH", 24),
+    "medium": envint("INCIDENTS_STATUS_MAX_HOURS_MEDIUM", 72),
+    "low": envint("INCIDENTS_STATUS_MAX_HOURS_LOW", 168),
+}
+# Admin lists of takedowns and fraud removals count at most this many rows (no full COUNT).
+INCIDENTS_ADMIN_COUNT_LIMIT = envint("INCIDENTS_ADMIN_COUNT_LIMIT", 10_000)
+# Bulk imports: largest upload accepted (bytes) and rows inserted per batch.
+INCIDENTS_IMPORT_MAX_BYTES = envint("INCIDENTS_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+INCIDENTS_IMPORT_BATCH_SIZE = envint("INCIDENTS_IMPORT_BATCH_SIZE", 2000)
+# Name the incidents' enumerations in the OpenAPI schema (several apps have a "status").
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "IncidentStatusEnum": "incidents.choices.Status",
+        "CalamityLevelEnum": "incidents.choices.CalamityLevel",
+    }
+)
+
 
 # ---------------------------------------------------------------------------
 # reports: annual report, exports, dashboard

@@ -1,6 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+INCIDENT_MODELS = [
+    "incident",
+    "timelineentry",
+    "calamity",
+    "ddosattack",
+    "phishingtakedown",
+    "misuseinvestigation",
+    "fraudaccountremoval",
+    "exercise",
+    "lesson",
+    "importbatch",
+]
+
 
 class IncidentsConfig(AppConfig):
     name = "incidents"
@@ -10,5 +23,8 @@ class IncidentsConfig(AppConfig):
         from compliance import roles
         from compliance.history import track_app
 
+        from . import demo, reminders  # noqa: F401  (they register themselves)
+
         track_app(self)
         roles.auditor_reads(self.label)
+        roles.grant(roles.SECURITY_OFFICER, self.label, INCIDENT_MODELS)

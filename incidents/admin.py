@@ -1,0 +1,426 @@
+"""Admin for security officers (full rights on every incidents model) and auditors (read).
+Thin: the workflow, calamities and imports are in the models, services and imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from compliance.admin_base import ReadOnlyAdmin, WaarborgAdmin
+from compliance.models import FollowUpAction
+
+from . import services
+from .choices import CalamityLevel, ImportKind, Status
+from .imports import ImportRefused, import_file
+from .models import (
+    Calamity,
+    DDoSAttack,
+    Exercise,
+    FraudAccountRemoval,
+    ImportBatch,
+    Incident,
+    Lesson,
+    MisuseInvestigation,
+    PhishingTakedown,
+    TimelineEntry,
+)
+from .paginators import CappedCountPaginator
+from .pseudonyms import pseudonymise_account
+from .workflow import INITIAL_STATUSES, allowed_next
+
+FIRST_YEAR = 2019
+
+
+def year_filter(field: str, title: Any) -> type[admin.SimpleListFilter]:
+    """A year filter whose choices need no query (date_hierarchy would scan the table)."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = f"{field}_year"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+            return [(str(y), str(y)) for y in range(timezone.localdate().year, FIRST_YEAR - 1, -1)]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            return queryset.filter(**{f"{field}__year": int(self.value())}) if self.value() else queryset
+
+    YearFilter.title = title
+    return YearFilter
+
+
+class FollowUpActionInline(GenericTabularInline):
+    model = FollowUpAction
+    ct_field = "source_type"
+    ct_fk_field = "source_id"
+    extra = 0
+    fields = ["title", "owner", "due_date", "status"]
+    autocomplete_fields = ["owner"]
+    verbose_name = _("actiepunt")
+    verbose_name_plural = _("actiepunten")
+
+
+# --- incidents -----------------------------------------------------------------------
+
+
+class IncidentForm(forms.ModelForm):
+    comment = forms.CharField(
+        label=_("opmerking voor de tijdlijn"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    class Meta:
+        model = Incident
+        fields = [
+            "title",
+            "description",
+            "category",
+            "severity",
+            "services",
+            "status",
+            "owner",
+            "detection_source",
+            "supplier_reference",
+            "started_at",
+            "detected_at",
+            "resolved_at",
+            "closed_at",
+            "expected_duration_minutes",
+            "citizens_affected",
+            "businesses_affected",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Offer only the statuses the workflow allows from here (the model refuses others anyway).
+        current = self.instance.status if self.instance.pk else None
+        allowed = {current, *allowed_next(current)} if current else set(INITIAL_STATUSES)
+        if "status" in self.fields:
+            self.fields["status"].choices = [(v, label) for v, label in Status.choices if v in allowed]
+
+
+class TimelineInline(admin.TabularInline):
+    model = TimelineEntry
+    extra = 0
+    can_delete = False
+    fields = ["at", "kind", "summary", "actor"]
+    readonly_fields = fields
+    ordering = ["at", "pk"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("wijziging"))
+    def summary(self, obj: TimelineEntry) -> str:
+        return obj.summary()
+
+
+class CalamityInline(admin.StackedInline):
+    model = Calamity
+    extra = 0
+    can_delete = False
+    fields = ["level", "declared_at", "declared_by", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # declared through Calamities › add, which records who, when and why
+
+
+@admin.register(Incident)
+class IncidentAdmin(WaarborgAdmin):
+    form = IncidentForm
+    list_display = [
+        "reference",
+        "title",
+        "category",
+        "severity",
+        "status",
+        "owner",
+        "started_at",
+        "closed_at",
+        "escalation",
+    ]
+    list_filter = ["status", "category", "severity", "detection_source", year_filter("closed_at", _("jaar gesloten"))]
+    list_select_related = ["owner", "calamity"]
+    search_fields = ["reference", "title", "supplier_reference"]
+    autocomplete_fields = ["owner", "services"]
+    readonly_fields = ["reference", "status_changed_at", "created_at", "escalation_proposed_reasons"]
+    fieldsets = [
+        (None, {"fields": ["reference", "title", "description", "category", "severity", "services"]}),
+        (_("Afhandeling"), {"fields": ["status", "status_changed_at", "owner", "comment"]}),
+        (
+            _("Bron"),
+            {"fields": ["detection_source", "supplier_reference", "created_at"]},
+        ),
+        (
+            _("Tijden"),
+            {"fields": ["started_at", "detected_at", "resolved_at", "closed_at", "expected_duration_minutes"]},
+        ),
+        (
+            _("Impact en escalatie"),
+            {"fields": ["citizens_affected", "businesses_affected", "escalation_proposed_reasons"]},
+        ),
+    ]
+    inlines = [CalamityInline, TimelineInline, FollowUpActionInline]
+
+    @admin.display(description=_("escalatie"))
+    def escalation(self, obj: Incident) -> str:
+        if obj.has_calamity:
+            return str(_("calamiteit (%(level)s)") % {"level": obj.calamity.get_level_display()})
+        return str(_("voorgesteld")) if obj.escalation_proposed else "—"
+
+    @admin.display(description=_("escalatie voorgesteld"))
+    def escalation_proposed_reasons(self, obj: Incident) -> str:
+        reasons = obj.escalation_reasons() if obj.pk else []
+        if not reasons:
+            return "—"
+        return format_html_join("", "<div>{}</div>", ((reason,) for reason in reasons))
+
+    def save_model(self, request: HttpRequest, obj: Incident, form: Any, change: bool) -> None:
+        obj.changed_by = request.user
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("comment"):
+            services.add_comment(obj, form.cleaned_data["comment"], request.user)
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "incident", "kind", "actor", "from_value", "to_value"]
+    list_filter = ["kind"]
+    list_select_related = ["incident", "actor"]
+    search_fields = ["incident__reference", "text"]
+
+
+class CalamityForm(forms.ModelForm):
+    escalation_reason = forms.CharField(
+        label=_("reden van opschalen"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht als u het niveau verhoogt."),
+    )
+
+    class Meta:
+        model = Calamity
+        fields = ["incident", "level", "reason"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk and "level" in self.changed_data:
+            order = list(CalamityLevel.values)
+            if order.index(data["level"]) <= order.index(self.initial["level"]):
+                self.add_error("level", _("Opschalen kan alleen naar een hoger niveau."))
+            if not (data.get("escalation_reason") or "").strip():
+                self.add_error("escalation_reason", _("Geef de reden voor het opschalen."))
+        return data
+
+
+@admin.register(Calamity)
+class CalamityAdmin(WaarborgAdmin):
+    form = CalamityForm
+    list_display = ["incident", "level", "declared_at", "declared_by"]
+    list_filter = ["level", year_filter("declared_at", _("jaar"))]
+    list_select_related = ["incident", "declared_by"]
+    search_fields = ["incident__reference", "incident__title", "reason"]
+    autocomplete_fields = ["incident"]
+    readonly_fields = ["declared_at", "declared_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # the incident and the original reason stay as declared; only the level goes up
+        return [*self.readonly_fields, "incident", "reason"] if obj else self.readonly_fields
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["incident", "level", "reason"]
+        return ["incident", "level", "escalation_reason", "reason", "declared_at", "declared_by"]
+
+    def save_model(self, request: HttpRequest, obj: Calamity, form: Any, change: bool) -> None:
+        if not change:
+            declared = services.declare_calamity(obj.incident, obj.level, obj.reason, request.user)
+            obj.pk, obj.declared_at, obj.declared_by = declared.pk, declared.declared_at, declared.declared_by
+        elif "level" in form.changed_data:
+            services.escalate_calamity(obj.incident, obj.level, form.cleaned_data["escalation_reason"], request.user)
+
+
+# --- registers -----------------------------------------------------------------------
+
+
+@admin.register(DDoSAttack)
+class DDoSAttackAdmin(WaarborgAdmin):
+    list_display = ["started_at", "vector", "peak_gbps", "mitigated", "interruption_minutes", "service", "incident"]
+    list_filter = ["vector", "mitigated", "service", year_filter("started_at", _("jaar"))]
+    list_select_related = ["service", "incident"]
+    search_fields = ["notes", "incident__reference"]
+    autocomplete_fields = ["incident", "service"]
+    date_hierarchy = "started_at"
+
+
+class ImportAdminMixin:
+    """An "Importeren" button on the changelist and the upload page behind it."""
+
+    import_kind: str = ""
+    change_list_template = "incidents/admin/change_list_import.html"
+
+    def get_urls(self) -> list[Any]:
+        opts = self.model._meta  # type: ignore[attr-defined]
+        view = self.admin_site.admin_view(self.import_view)  # type: ignore[attr-defined]
+        return [
+            path("import/", view, name=f"{opts.app_label}_{opts.model_name}_import"),
+            *super().get_urls(),  # type: ignore[misc]
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):  # type: ignore[attr-defined]
+            raise PermissionDenied
+        opts = self.model._meta  # type: ignore[attr-defined]
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                result = import_file(self.import_kind, upload, upload.name, request.user)
+            except ImportRefused as refused:
+                report = refused.report
+            else:
+                messages.success(
+                    request,
+                    _("%(created)s regels geïmporteerd, %(dupes)s dubbele overgeslagen.")
+                    % {"created": result.created, "dupes": len(result.duplicates)},
+                )
+                for problem in result.duplicates[:50]:
+                    messages.warning(request, str(problem))
+                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        context = {
+            **self.admin_site.each_context(request),  # type: ignore[attr-defined]
+            "opts": opts,
+            "form": form,
+            "report": report,
+            "errors": report.errors[:500] if report else [],
+            "title": _("Importeren: %(name)s") % {"name": opts.verbose_name_plural},
+            "kind": self.import_kind,
+        }
+        return TemplateResponse(request, "incidents/admin/import.html", context)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("bestand (CSV of XLSX)"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".txt", ".xlsx")):
+            raise forms.ValidationError(_("Alleen CSV- of XLSX-bestanden."))
+        return upload
+
+
+@admin.register(PhishingTakedown)
+class PhishingTakedownAdmin(ImportAdminMixin, WaarborgAdmin):
+    import_kind = ImportKind.TAKEDOWNS
+    list_display = [
+        "normalised_url",
+        "kind",
+        "abused_brand",
+        "reported_at",
+        "outcome",
+        "completed_at",
+        "hosting_provider",
+    ]
+    list_filter = ["outcome", "kind", year_filter("reported_at", _("jaar gemeld"))]
+    search_fields = ["^normalised_url"]
+    readonly_fields = ["normalised_url", "completed_at", "import_batch"]
+    # A million rows: no full COUNT on every page (see incidents/paginators.py), no date_hierarchy.
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+
+class FraudAccountRemovalForm(forms.ModelForm):
+    account_number = forms.CharField(
+        label=_("DigiD-accountnummer"),
+        required=False,
+        help_text=_("Wordt direct omgezet in een pseudoniem; het nummer zelf wordt niet bewaard."),
+    )
+
+    class Meta:
+        model = FraudAccountRemoval
+        fields = ["account_number", "reason", "removed_at", "victim_informed", "new_digid_requested"]
+
+    def clean_account_number(self) -> str:
+        number = self.cleaned_data.get("account_number", "")
+        if number:
+            try:
+                self.instance.pseudonym = pseudonymise_account(number)
+            except ValueError:
+                raise forms.ValidationError(_("Ongeldig accountnummer (6 tot 12 cijfers).")) from None
+        elif not self.instance.pseudonym:
+            raise forms.ValidationError(_("Vul het accountnummer in."))
+        return ""  # never kept, not even in the form's data
+
+
+@admin.register(FraudAccountRemoval)
+class FraudAccountRemovalAdmin(ImportAdminMixin, WaarborgAdmin):
+    import_kind = ImportKind.FRAUD_REMOVALS
+    form = FraudAccountRemovalForm
+    list_display = ["removed_at", "short_pseudonym", "reason", "victim_informed", "new_digid_requested"]
+    list_filter = ["reason", "victim_informed", "new_digid_requested", year_filter("removed_at", _("jaar"))]
+    search_fields = ["=pseudonym"]
+    readonly_fields = ["pseudonym", "import_batch"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+
+    @admin.display(description=_("pseudoniem"))
+    def short_pseudonym(self, obj: FraudAccountRemoval) -> str:
+        return f"{obj.pseudonym[:16]}…"
+
+
+@admin.register(MisuseInvestigation)
+class MisuseInvestigationAdmin(WaarborgAdmin):
+    list_display = ["partner_reference", "chain_partner", "subject", "opened_on", "closed_on", "outcome"]
+    list_filter = ["chain_partner", "outcome", year_filter("opened_on", _("jaar geopend"))]
+    list_select_related = ["service"]
+    search_fields = ["partner_reference", "chain_partner", "subject"]
+    autocomplete_fields = ["service"]
+
+
+class LessonInline(admin.StackedInline):
+    model = Lesson
+    extra = 0
+    fields = ["title", "description"]
+    show_change_link = True
+
+
+@admin.register(Exercise)
+class ExerciseAdmin(WaarborgAdmin):
+    list_display = ["name", "kind", "held_on", "in_maintenance_window", "announced_in_advance"]
+    list_filter = ["kind", "in_maintenance_window", "announced_in_advance"]
+    search_fields = ["name", "scenario"]
+    inlines = [LessonInline]
+
+
+@admin.register(Lesson)
+class LessonAdmin(WaarborgAdmin):
+    list_display = ["title", "exercise"]
+    list_filter = ["exercise__kind"]
+    list_select_related = ["exercise"]
+    search_fields = ["title", "description", "exercise__name"]
+    autocomplete_fields = ["exercise"]
+    inlines = [FollowUpActionInline]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(ReadOnlyAdmin):
+    list_display = ["imported_at", "kind", "file_name", "rows", "created", "duplicates", "imported_by"]
+    list_filter = ["kind"]
+    list_select_related = ["imported_by"]
+    search_fields = ["file_name", "sha256"]

@@ -1,0 +1,484 @@
+"""Bulk import of phishing takedowns and fraud account removals from CSV or XLSX.
+
+Every row is validated before anything is written; then all rows go in, in one
+transaction, or none do. A bad row is reported by its row number in the file (the header
+is row 1) and its reason, in Dutch and English. Duplicates (a takedown whose normalised
+URL is already known, in the database or earlier in the file; a removal of the same
+account at the same moment) are not an error: they are skipped and reported.
+
+Fraud removals: the account number is read, turned into its keyed pseudonym and dropped;
+any other column of the file (a BSN, a name) is never read, let alone stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import IO, Any
+
+from auditlog.models import LogEntry
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from compliance.history import record_bulk_change
+from compliance.models import log_event
+
+from .choices import FraudReason, ImportKind, TakedownKind, TakedownOutcome
+from .models import FraudAccountRemoval, ImportBatch, PhishingTakedown
+from .models.registers import takedown_completed_at
+from .normalise import normalise_url
+from .pseudonyms import pseudonymise_account
+
+# Column names (and their Dutch aliases) -> field.
+TAKEDOWN_COLUMNS = {
+    "url": "url",
+    "kind": "kind",
+    "soort": "kind",
+    "abused_brand": "abused_brand",
+    "brand": "abused_brand",
+    "merk": "abused_brand",
+    "reported_at": "reported_at",
+    "gemeld_op": "reported_at",
+    "outcome": "outcome",
+    "resultaat": "outcome",
+    "taken_down_at": "taken_down_at",
+    "offline_gehaald_op": "taken_down_at",
+    "hosting_provider": "hosting_provider",
+    "hostingpartij": "hosting_provider",
+}
+TAKEDOWN_REQUIRED = ("url", "reported_at", "outcome")
+FRAUD_COLUMNS = {
+    "account_number": "account_number",
+    "accountnummer": "account_number",
+    "reason_code": "reason",
+    "reason": "reason",
+    "redencode": "reason",
+    "reden": "reason",
+    "removed_at": "removed_at",
+    "verwijderd_op": "removed_at",
+    "victim_informed": "victim_informed",
+    "gedupeerde_geinformeerd": "victim_informed",
+    "new_digid_requested": "new_digid_requested",
+    "nieuwe_digid_aangevraagd": "new_digid_requested",
+}
+FRAUD_REQUIRED = ("account_number", "reason", "removed_at")
+
+OUTCOME_ALIASES = {
+    **{value: value for value in TakedownOutcome.values},
+    "offline": TakedownOutcome.TAKEN_OFFLINE,
+    "offline gehaald": TakedownOutcome.TAKEN_OFFLINE,
+    "taken offline": TakedownOutcome.TAKEN_OFFLINE,
+    "nooit zichtbaar": TakedownOutcome.NEVER_VISIBLE,
+    "never visible": TakedownOutcome.NEVER_VISIBLE,
+    "nog online": TakedownOutcome.STILL_ONLINE,
+    "still online": TakedownOutcome.STILL_ONLINE,
+}
+KIND_ALIASES = {
+    "website": TakedownKind.WEBSITE,
+    "site": TakedownKind.WEBSITE,
+    "app": TakedownKind.APP,
+    "": TakedownKind.WEBSITE,
+}
+TRUE_WORDS = {"1", "true", "ja", "j", "yes", "y", "waar"}
+FALSE_WORDS = {"", "0", "false", "nee", "n", "no", "onwaar"}
+DATE_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y")
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"rij/row {self.row}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    rows: int = 0
+    created: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    duplicates: list[RowProblem] = field(default_factory=list)
+    batch: ImportBatch | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class ImportRefused(Exception):
+    """Nothing was imported: the report names each bad row."""
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(f"{len(report.errors)} bad rows")
+        self.report = report
+
+
+# --- reading files -----------------------------------------------------------------
+
+
+def read_rows(content: bytes, file_name: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """(header, iterator of (row number, values)) of a CSV (`,` `;` or tab separated,
+    UTF-8) or XLSX (first sheet) file. Blank rows are skipped."""
+    if Path(file_name).suffix.lower() in (".xlsx", ".xlsm"):
+        return _read_xlsx(content)
+    return _read_csv(content)
+
+
+def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError("Het bestand is geen UTF-8-tekst / the file is not UTF-8 text") from None
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    rows = ((number, values) for number, values in enumerate(reader, start=2) if any(v.strip() for v in values))
+    return header, rows
+
+
+def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError("Het bestand is geen geldig XLSX-bestand / the file is not a valid XLSX file") from None
+    sheet = workbook.worksheets[0]
+    lines = sheet.iter_rows(values_only=True)
+    header = [str(v or "") for v in next(lines, ())]
+    rows = (
+        (number, list(values))
+        for number, values in enumerate(lines, start=2)
+        if any(v not in (None, "") for v in values)
+    )
+    return header, rows
+
+
+def _columns(header: list[str], aliases: dict[str, str], required: Iterable[str]) -> dict[str, int]:
+    """field -> column index; unknown columns are ignored (never read)."""
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = str(name).strip().lower().replace(" ", "_").replace("-", "_").replace("ë", "e")
+        if key in aliases and aliases[key] not in positions:
+            positions[aliases[key]] = index
+    missing = [name for name in required if name not in positions]
+    if missing:
+        raise ValidationError(f"Kolom ontbreekt / missing column: {', '.join(missing)}")
+    return positions
+
+
+# --- parsing values ----------------------------------------------------------------
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_moment(value: Any, column: str) -> datetime:
+    """A date or date-time (ISO 8601 or dd-mm-yyyy; naive times are Amsterdam time)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time.min)
+    else:
+        text = _text(value)
+        moment = _parse_text_moment(text)
+        if moment is None:
+            raise ValueError(f"ongeldige datum in {column}: ‘{text}’ / invalid date in {column}")
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def _parse_text_moment(text: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_bool(value: Any, column: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = _text(value).lower()
+    if text in TRUE_WORDS:
+        return True
+    if text in FALSE_WORDS:
+        return False
+    raise ValueError(f"ja of nee verwacht in {column}: ‘{text}’ / expected yes or no in {column}")
+
+
+def _cell(values: list[Any], positions: dict[str, int], name: str) -> Any:
+    index = positions.get(name)
+    return values[index] if index is not None and index < len(values) else None
+
+
+# --- takedowns ---------------------------------------------------------------------
+
+
+def parse_takedown(values: list[Any], positions: dict[str, int]) -> PhishingTakedown:
+    """One row -> an unsaved takedown with its derived fields. Raises ValueError."""
+    url = _text(_cell(values, positions, "url"))
+    try:
+        normalised = normalise_url(url)
+    except ValidationError:
+        raise ValueError(f"ongeldige URL ‘{url}’ / invalid URL") from None
+    outcome_text = _text(_cell(values, positions, "outcome")).lower()
+    outcome = OUTCOME_ALIASES.get(outcome_text)
+    if outcome is None:
+        raise ValueError(
+            f"onbekend resultaat ‘{outcome_text}’ / unknown outcome "
+            f"(toegestaan/allowed: {', '.join(TakedownOutcome.values)})"
+        )
+    kind = KIND_ALIASES.get(_text(_cell(values, positions, "kind")).lower())
+    if kind is None:
+        raise ValueError("soort moet website of app zijn / kind must be website or app")
+    reported_at = parse_moment(_cell(values, positions, "reported_at"), "reported_at")
+    raw_taken_down = _cell(values, positions, "taken_down_at")
+    taken_down_at = parse_moment(raw_taken_down, "taken_down_at") if _text(raw_taken_down) else None
+    if outcome == TakedownOutcome.TAKEN_OFFLINE and taken_down_at is None:
+        raise ValueError("taken_down_at ontbreekt bij offline gehaald / taken_down_at missing for taken offline")
+    if taken_down_at and taken_down_at < reported_at:
+        raise ValueError("taken_down_at ligt vóór reported_at / taken_down_at is before reported_at")
+    return PhishingTakedown(
+        url=url[:2000],
+        normalised_url=normalised,
+        kind=kind,
+        abused_brand=(_text(_cell(values, positions, "abused_brand")) or "DigiD")[:80],
+        reported_at=reported_at,
+        outcome=outcome,
+        taken_down_at=taken_down_at,
+        completed_at=takedown_completed_at(outcome, reported_at, taken_down_at),
+        hosting_provider=_text(_cell(values, positions, "hosting_provider"))[:200],
+    )
+
+
+def import_takedowns(content: bytes, file_name: str, actor: Any = None) -> ImportReport:
+    """Validate every row, then import all of them or none. Raises ImportRefused."""
+    return _import(
+        content,
+        file_name,
+        actor,
+        kind=ImportKind.TAKEDOWNS,
+        columns=(TAKEDOWN_COLUMNS, TAKEDOWN_REQUIRED),
+        parse=parse_takedown,
+        key=lambda obj: obj.normalised_url,
+        known=_known_urls,
+        history=lambda obj: {"normalised_url": obj.normalised_url, "outcome": obj.outcome},
+    )
+
+
+def _known_urls(keys: list[Any]) -> set[Any]:
+    found: set[Any] = set()
+    for chunk in _chunks(keys, 500):
+        found.update(PhishingTakedown.objects.filter(normalised_url__in=chunk).values_list("normalised_url", flat=True))
+    return found
+
+
+# --- fraud removals ----------------------------------------------------------------
+
+
+def parse_fraud_removal(values: list[Any], positions: dict[str, int]) -> FraudAccountRemoval:
+    """One row -> an unsaved removal. The account number is pseudonymised here and goes no further."""
+    try:
+        pseudonym = pseudonymise_account(_text(_cell(values, positions, "account_number")))
+    except ValueError:
+        raise ValueError(
+            "ongeldig accountnummer (6 tot 12 cijfers) / invalid account number (6 to 12 digits)"
+        ) from None
+    reason = _text(_cell(values, positions, "reason")).lower()
+    if reason not in FraudReason.values:
+        raise ValueError(
+            f"onbekende redencode ‘{reason}’ / unknown reason code "
+            f"(toegestaan/allowed: {', '.join(FraudReason.values)})"
+        )
+    return FraudAccountRemoval(
+        pseudonym=pseudonym,
+        reason=reason,
+        removed_at=parse_moment(_cell(values, positions, "removed_at"), "removed_at"),
+        victim_informed=parse_bool(_cell(values, positions, "victim_informed"), "victim_informed"),
+        new_digid_requested=parse_bool(_cell(values, positions, "new_digid_requested"), "new_digid_requested"),
+    )
+
+
+def import_fraud_removals(content: bytes, file_name: str, actor: Any = None) -> ImportReport:
+    """Validate every row, then import all of them or none. Raises ImportRefused."""
+    return _import(
+        content,
+        file_name,
+        actor,
+        kind=ImportKind.FRAUD_REMOVALS,
+        columns=(FRAUD_COLUMNS, FRAUD_REQUIRED),
+        parse=parse_fraud_removal,
+        key=lambda obj: (obj.pseudonym, obj.removed_at),
+        known=_known_removals,
+        history=lambda obj: {
+            "pseudonym": obj.pseudonym,
+            "reason": obj.reason,
+            "removed_at": obj.removed_at.isoformat(),
+        },
+    )
+
+
+def _known_removals(keys: list[Any]) -> set[Any]:
+    found: set[Any] = set()
+    for chunk in _chunks(sorted({pseudonym for pseudonym, _at in keys}), 500):
+        found.update(FraudAccountRemoval.objects.filter(pseudonym__in=chunk).values_list("pseudonym", "removed_at"))
+    return found
+
+
+# --- the shared importer -----------------------------------------------------------
+
+
+def _import(
+    content: bytes,
+    file_name: str,
+    actor: Any,
+    *,
+    kind: str,
+    columns: tuple[dict[str, str], tuple[str, ...]],
+    parse: Callable[[list[Any], dict[str, int]], models.Model],
+    key: Callable[[Any], Any],
+    known: Callable[[list[Any]], set[Any]],
+    history: Callable[[Any], dict[str, Any]],
+) -> ImportReport:
+    report = ImportReport(kind=kind)
+    try:
+        header, rows = read_rows(content, file_name)
+        positions = _columns(header, *columns)
+    except ValidationError as error:
+        report.errors.append(RowProblem(1, " ".join(error.messages)))
+        raise ImportRefused(report) from None
+    parsed = _parse_all(rows, positions, parse, report)
+    if report.errors:
+        raise ImportRefused(report)
+    fresh = _drop_duplicates(parsed, key, known, report)
+    _store(fresh, file_name, content, actor, history, report)
+    return report
+
+
+def _parse_all(
+    rows: Iterable[tuple[int, list[Any]]],
+    positions: dict[str, int],
+    parse: Callable[[list[Any], dict[str, int]], models.Model],
+    report: ImportReport,
+) -> list[tuple[int, Any]]:
+    parsed: list[tuple[int, Any]] = []
+    for number, values in rows:
+        report.rows += 1
+        try:
+            parsed.append((number, parse(values, positions)))
+        except ValueError as error:
+            report.errors.append(RowProblem(number, str(error)))
+    return parsed
+
+
+def _drop_duplicates(
+    parsed: list[tuple[int, Any]],
+    key: Callable[[Any], Any],
+    known: Callable[[list[Any]], set[Any]],
+    report: ImportReport,
+) -> list[Any]:
+    in_database = known([key(obj) for _n, obj in parsed])
+    first_row: dict[Any, int] = {}
+    fresh: list[Any] = []
+    for number, obj in parsed:
+        k = key(obj)
+        if k in in_database:
+            report.duplicates.append(RowProblem(number, "al geregistreerd, overgeslagen / already registered, skipped"))
+        elif k in first_row:
+            report.duplicates.append(
+                RowProblem(
+                    number, f"dubbel met rij {first_row[k]}, overgeslagen / duplicate of row {first_row[k]}, skipped"
+                )
+            )
+        else:
+            first_row[k] = number
+            fresh.append(obj)
+    return fresh
+
+
+def _store(
+    objects: list[Any],
+    file_name: str,
+    content: bytes,
+    actor: Any,
+    history: Callable[[Any], dict[str, Any]],
+    report: ImportReport,
+) -> None:
+    """One transaction: the batch record, the rows in batches, a history record per row
+    (auditlog, action create) and one summary event."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    batch_size = settings.INCIDENTS_IMPORT_BATCH_SIZE
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=report.kind,
+            file_name=Path(file_name).name[:255],
+            sha256=hashlib.sha256(content).hexdigest(),
+            imported_by=user,
+            rows=report.rows,
+            created=len(objects),
+            duplicates=len(report.duplicates),
+        )
+        for chunk in _chunks(objects, batch_size):
+            model = type(chunk[0])
+            for obj in chunk:
+                obj.import_batch = batch
+            created = model.objects.bulk_create(chunk)
+            record_bulk_change(
+                model,
+                {obj.pk: {name: [None, value] for name, value in history(obj).items()} for obj in created},
+                action=LogEntry.Action.CREATE,
+                actor=user,
+            )
+        log_event(
+            batch,
+            f"import.{report.kind}",
+            actor=user,
+            file=batch.file_name,
+            rows=report.rows,
+            created=len(objects),
+            duplicates=len(report.duplicates),
+        )
+    report.created = len(objects)
+    report.batch = batch
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+IMPORTERS: dict[str, Callable[[bytes, str, Any], ImportReport]] = {
+    ImportKind.TAKEDOWNS: import_takedowns,
+    ImportKind.FRAUD_REMOVALS: import_fraud_removals,
+}
+
+
+def import_file(kind: str, handle: IO[bytes], file_name: str, actor: Any = None) -> ImportReport:
+    content = handle.read()
+    if len(content) > settings.INCIDENTS_IMPORT_MAX_BYTES:
+        report = ImportReport(kind=kind)
+        report.errors.append(RowProblem(0, "bestand is te groot / file is too large"))
+        raise ImportRefused(report)
+    return IMPORTERS[kind](content, file_name, actor)

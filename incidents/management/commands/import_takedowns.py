@@ -1,0 +1,8 @@
+from incidents.choices import ImportKind
+
+from ._import_base import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "Import phishing takedowns from a CSV or XLSX file: all rows or none."
+    kind = ImportKind.TAKEDOWNS

@@ -1,0 +1,146 @@
+import io
+from pathlib import Path
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from compliance.models import Event
+from incidents import stats
+from incidents.choices import ImportKind
+from incidents.imports import ImportRefused, import_fraud_removals, import_takedowns
+from incidents.models import FraudAccountRemoval, ImportBatch, PhishingTakedown
+from incidents.pseudonyms import pseudonymise_account
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TAKEDOWNS_CSV = (FIXTURES / "takedowns.csv").read_bytes()
+FRAUD_CSV = (FIXTURES / "fraud_removals.csv").read_bytes()
+
+
+def xlsx(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_takedowns_import_from_csv_and_duplicates_in_the_file_are_skipped_and_reported(db, security_officer):
+    report = import_takedowns(TAKEDOWNS_CSV, "takedowns.csv", security_officer)
+    assert (report.rows, report.created) == (5, 4)
+    assert [(d.row, "rij 2" in d.message) for d in report.duplicates] == [(3, True)]
+    assert PhishingTakedown.objects.count() == 4
+    app = PhishingTakedown.objects.get(kind="app")
+    assert app.outcome == "taken_offline" and app.completed_at == app.taken_down_at
+    assert PhishingTakedown.objects.filter(completed_at__isnull=False).count() == 3
+
+
+def test_a_second_import_of_the_same_file_stores_nothing_twice(db, security_officer):
+    import_takedowns(TAKEDOWNS_CSV, "takedowns.csv", security_officer)
+    again = import_takedowns(TAKEDOWNS_CSV, "takedowns.csv", security_officer)
+    assert again.created == 0
+    assert len(again.duplicates) == 5
+    assert all("already registered" in d.message or "duplicate of row" in d.message for d in again.duplicates)
+    assert PhishingTakedown.objects.count() == 4
+
+
+def test_an_import_records_a_batch_a_history_record_per_row_and_one_summary_event(db, security_officer):
+    report = import_takedowns(TAKEDOWNS_CSV, "takedowns.csv", security_officer)
+    batch = ImportBatch.objects.get()
+    assert (batch.kind, batch.rows, batch.created, batch.duplicates) == (ImportKind.TAKEDOWNS, 5, 4, 1)
+    assert batch.imported_by == security_officer and len(batch.sha256) == 64
+    assert report.batch == batch
+    history = LogEntry.objects.filter(content_type__model="phishingtakedown", action=LogEntry.Action.CREATE)
+    assert history.count() == 4 and {h.actor for h in history} == {security_officer}
+    event = Event.objects.get(name="import.takedowns")
+    assert event.data["created"] == 4 and event.data["duplicates"] == 1
+
+
+def test_one_bad_row_refuses_the_whole_file_naming_each_bad_row_and_its_reason(db, security_officer):
+    bad = TAKEDOWNS_CSV + (
+        b"geen url;website;DigiD;2021-07-05 10:00;taken_offline;2021-07-05 11:00;\n"
+        b"https://digid-ok.example.com/x;website;DigiD;gisteren;never_visible;;\n"
+        b"https://digid-ok2.example.com/x;boot;DigiD;2021-07-05 10:00;weg;;\n"
+    )
+    with pytest.raises(ImportRefused) as refused:
+        import_takedowns(bad, "takedowns.csv", security_officer)
+    errors = {problem.row: problem.message for problem in refused.value.report.errors}
+    assert sorted(errors) == [7, 8, 9]
+    assert "invalid URL" in errors[7] and "ongeldige URL" in errors[7]
+    assert "invalid date" in errors[8]
+    assert "unknown outcome" in errors[9]
+    assert not PhishingTakedown.objects.exists()
+    assert not ImportBatch.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_a_missing_column_is_reported_on_the_header_row(db):
+    with pytest.raises(ImportRefused) as refused:
+        import_takedowns(b"link;kind\nhttps://x.example.com;website\n", "t.csv")
+    assert refused.value.report.errors[0].row == 1
+    assert "missing column" in refused.value.report.errors[0].message
+
+
+def test_takedowns_and_fraud_removals_import_from_xlsx(db):
+    takedowns = xlsx(
+        [
+            ["URL", "Kind", "Reported at", "Outcome", "Taken down at"],
+            ["https://digid-xlsx.example.com/a", "website", "2021-08-01 10:00", "never_visible", None],
+        ]
+    )
+    assert import_takedowns(takedowns, "t.xlsx").created == 1
+    from datetime import datetime
+
+    removals = xlsx(
+        [
+            ["accountnummer", "redencode", "verwijderd_op", "gedupeerde_geinformeerd"],
+            [987654321, "phishing", datetime(2021, 8, 2, 9, 30), "ja"],
+        ]
+    )
+    assert import_fraud_removals(removals, "f.xlsx").created == 1
+    assert FraudAccountRemoval.objects.get().pseudonym == pseudonymise_account("987654321")
+
+
+def test_an_import_row_with_an_unknown_reason_code_is_refused_and_nothing_changes(db):
+    bad = FRAUD_CSV + b"456789123,999990044,X,verloren,2021-05-05,ja,nee\n"
+    with pytest.raises(ImportRefused) as refused:
+        import_fraud_removals(bad, "fraud.csv")
+    [problem] = refused.value.report.errors
+    assert problem.row == 6
+    assert "unknown reason code" in problem.message and "verloren" in problem.message
+    assert not FraudAccountRemoval.objects.exists()
+
+
+def test_after_an_import_no_account_number_and_no_bsn_from_the_file_is_anywhere_in_the_database(db, security_officer):
+    import_fraud_removals(FRAUD_CSV, "fraud.csv", security_officer)
+    assert FraudAccountRemoval.objects.count() == 4
+    dump = io.StringIO()
+    call_command("dumpdata", stdout=dump)
+    everything = dump.getvalue()
+    for secret in ["123456789", "234567891", "345678912", "999990019", "999990020", "999990032", "Jansen"]:
+        assert secret not in everything, secret
+    assert pseudonymise_account("123456789") in everything  # the dump did include the removals
+
+
+def test_the_same_account_always_gives_the_same_pseudonym_so_repeat_victims_can_be_counted(db):
+    import_fraud_removals(FRAUD_CSV, "fraud.csv")
+    pseudonym = pseudonymise_account("123456789")
+    assert FraudAccountRemoval.objects.filter(pseudonym=pseudonym).count() == 2
+    assert stats.repeat_victims(2021) == 1
+
+
+def test_the_import_commands_report_success_and_failure(db, tmp_path, security_officer):
+    good = tmp_path / "fraud.csv"
+    good.write_bytes(FRAUD_CSV)
+    out = io.StringIO()
+    call_command("import_fraud_removals", str(good), "--user", security_officer.username, stdout=out)
+    assert "4 geïmporteerd / imported" in out.getvalue()
+    bad = tmp_path / "takedowns.csv"
+    bad.write_bytes(TAKEDOWNS_CSV + b"geen url;website;DigiD;2021-07-05;never_visible;;\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing imported: 1 bad rows"):
+        call_command("import_takedowns", str(bad), stderr=err)
+    assert "rij/row 7" in err.getvalue()
+    assert not PhishingTakedown.objects.exists()
