@@ -393,7 +393,7 @@ class DataBreachForm(forms.ModelForm):
         fields = [
             "reference",
             "title",
-            "incident_reference",
+            "incident",
             "report_type",
             "activities",
             "aware_at",
@@ -443,9 +443,9 @@ class DataBreachAdmin(WaarborgAdmin):
     change_list_template = "admin/privacy/databreach/change_list.html"
     list_display = ["reference", "title", "aware_at", "deadline", "clock", "reported_to_ap_at", "not_reported", "risk"]
     list_filter = ["report_type", "risk", "subjects_decision", "aware_at"]
-    search_fields = ["reference", "title", "incident_reference", "ap_reference"]
+    search_fields = ["reference", "title", "incident__reference", "ap_reference"]
     filter_horizontal = ["data_categories"]
-    autocomplete_fields = ["activities"]
+    autocomplete_fields = ["activities", "incident"]
     date_hierarchy = "aware_at"
     readonly_fields = [
         "deadline",
@@ -457,7 +457,7 @@ class DataBreachAdmin(WaarborgAdmin):
         "not_reported_reasons",
     ]
     fieldsets = [
-        (None, {"fields": ["reference", "title", "incident_reference", "report_type", "activities"]}),
+        (None, {"fields": ["reference", "title", "incident", "report_type", "activities"]}),
         (_("Tijdlijn en termijn (art. 33)"), {"fields": ["aware_at", "started_at", "ended_at", "deadline", "clock"]}),
         (
             _("De inbreuk (art. 33 lid 3)"),

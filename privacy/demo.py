@@ -467,6 +467,27 @@ def load_breaches() -> None:
             breaches.decide_not_to_report(breach, outcome[1], officer, at=aware + timedelta(hours=20))
 
 
+@register_demo(order=30)
+def link_breaches_to_incidents() -> None:
+    """After the incidents demo (orders 20-29): each demo breach belongs to the data-breach
+    incident detected closest before it became known. Looked up by name, not imported."""
+    from django.apps import apps
+
+    incidents = apps.get_model("incidents", "Incident").objects.filter(category="data_breach")
+    taken = set(DataBreach.objects.exclude(incident=None).values_list("incident_id", flat=True))
+    for breach in DataBreach.objects.filter(incident=None).order_by("aware_at"):
+        match = (
+            incidents.exclude(pk__in=taken)
+            .filter(detected_at__lte=breach.aware_at, detected_at__year=breach.aware_at.year)
+            .order_by("-detected_at")
+            .first()
+        )
+        if match:
+            breach.incident = match
+            breach.save(update_fields=["incident"])
+            taken.add(match.pk)
+
+
 AVG_DATES = "RDATE:20200316T140000,20200615T140000,20201012T140000,20210315T140000,20210614T140000,20210927T140000,20211129T140000"
 
 

@@ -116,7 +116,7 @@ REGISTER_COLUMNS: list[Column] = [
 BREACH_COLUMNS: list[Column] = [
     (_("Kenmerk"), lambda b: b.reference),
     (_("Titel"), lambda b: b.title),
-    (_("Incident"), lambda b: b.incident_reference),
+    (_("Incident"), lambda b: b.incident.reference if b.incident_id else ""),
     (_("Soort melding"), lambda b: b.get_report_type_display()),
     (_("Bekend geworden op"), lambda b: b.aware_at),
     (_("Uiterste meldtermijn"), lambda b: b.deadline),
@@ -153,7 +153,7 @@ def register_queryset() -> QuerySet[ProcessingActivity]:
 
 
 def breach_queryset() -> QuerySet[DataBreach]:
-    return DataBreach.objects.prefetch_related("data_categories").order_by("aware_at", "pk")
+    return DataBreach.objects.select_related("incident").prefetch_related("data_categories").order_by("aware_at", "pk")
 
 
 def rows(objects: Iterable[Any], columns: Sequence[Column]) -> Iterable[list[str]]:

@@ -169,7 +169,7 @@ class DataBreachFilter(django_filters.FilterSet):
 
     class Meta:
         model = DataBreach
-        fields = ["report_type", "risk", "subjects_decision", "incident_reference", "aware_year", "reported"]
+        fields = ["report_type", "risk", "subjects_decision", "incident", "aware_year", "reported"]
 
     def filter_clock(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         running = DataBreach.objects.open_clock().values("pk")

@@ -226,7 +226,7 @@ class DataBreachViewSet(viewsets.ModelViewSet):
     queryset = DataBreach.objects.prefetch_related("data_categories", "activities")
     serializer_class = serializers.DataBreachSerializer
     filterset_class = filters.DataBreachFilter
-    search_fields = ["reference", "title", "incident_reference", "ap_reference"]
+    search_fields = ["reference", "title", "incident__reference", "ap_reference"]
     ordering_fields = ["aware_at", "reported_to_ap_at"]
 
     def perform_create(self, serializer: Any) -> None:

@@ -44,8 +44,15 @@ class DataBreach(models.Model):
 
     reference = models.SlugField(_("kenmerk"), max_length=40, unique=True)
     title = models.CharField(_("titel"), max_length=200)
-    # Link to incidents.Incident follows once both apps are merged; a reference meanwhile.
-    incident_reference = models.CharField(_("incidentkenmerk"), max_length=60, blank=True)
+    # A lazy reference: privacy does not import incidents (DESIGN: imports run downward).
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="data_breaches",
+        verbose_name=_("incident"),
+    )
     report_type = models.CharField(
         _("soort melding"), max_length=20, choices=ReportType.choices, default=ReportType.PROVISIONAL
     )

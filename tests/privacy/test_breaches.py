@@ -128,7 +128,7 @@ def test_the_api_creates_a_breach_recorded_by_the_caller(api_as, privacy_officer
             "title": "Lek",
             "aware_at": AWARE.isoformat(),
             "nature": "E-mail in cc",
-            "incident_reference": "INC-7",
+            "incident": None,
         },
         format="json",
     )
