@@ -23,6 +23,17 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class MonthFilter(django_filters.NumberFilter):
+    """A month number, 1 to 12."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 12)
+        super().__init__(*args, **kwargs)
+
+
 class ServiceFilter(django_filters.FilterSet):
     class Meta:
         model = Service

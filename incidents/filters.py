@@ -6,6 +6,8 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from compliance.filters import MonthFilter, YearFilter
+
 from .choices import CalamityLevel, Category, Severity, Status, TakedownOutcome
 from .models import (
     Calamity,
@@ -22,11 +24,11 @@ from .models import (
 
 
 def _year(field: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field, lookup_expr="year", label=_("jaar"))
+    return YearFilter(field_name=field, lookup_expr="year", label=_("jaar"))
 
 
 def _month(field: str) -> django_filters.NumberFilter:
-    return django_filters.NumberFilter(field_name=field, lookup_expr="month", label=_("maand (1–12)"))
+    return MonthFilter(field_name=field, lookup_expr="month", label=_("maand (1–12)"))
 
 
 def _from(field: str) -> django_filters.IsoDateTimeFilter:
