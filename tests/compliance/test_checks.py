@@ -231,7 +231,7 @@ def test_roll_up_shows_each_state_for_controls_and_services(make_control, employ
     with time_machine.travel(datetime(2021, 8, 1, tzinfo=AMS), tick=False):
         digid = Service.objects.create(name="DigiD", slug="digid", domain=Service.Domain.ACCESS)
         mijn = Service.objects.create(name="MijnOverheid", slug="mo", domain=Service.Domain.INTERACTION)
-        leeg = Service.objects.create(name="Leeg", slug="leeg", domain=Service.Domain.STANDARDS)
+        Service.objects.create(name="Leeg", slug="leeg", domain=Service.Domain.STANDARDS)
         ok = make_control(owner=employee, frequency=Frequency.QUARTERLY, services=[mijn])
         late = make_control(owner=employee, frequency=Frequency.QUARTERLY, services=[digid])
         failed = make_control(owner=employee, frequency=Frequency.QUARTERLY)

@@ -27,7 +27,7 @@ def _xlsx_bytes() -> bytes:
         ("rapport.pdf", PDF_BYTES),
         ("scherm.png", PNG_BYTES),
         ("review.xlsx", _xlsx_bytes()),
-        ("notitie.txt", "Gecontroleerd door het team, geen bijzonderheden.\n".encode()),
+        ("notitie.txt", b"Gecontroleerd door het team, geen bijzonderheden.\n"),
         ("accounts.csv", b"account,rol\nabc,beheer\n"),
     ],
 )
@@ -92,7 +92,7 @@ def test_a_new_version_supersedes_and_never_overwrites(open_check, employee, _pr
     assert second.version == 2 and second.supersedes == first
     assert len(stored_files(_private_media)) == 2
     assert list(Evidence.objects.current()) == [second]
-    with pytest.raises(ValidationError, match="niet current|laatste versie"):
+    with pytest.raises(ValidationError, match="laatste versie"):
         add_evidence(open_check, employee, note="nog een", supersedes=first)
     first.note = "veranderd"
     with pytest.raises(ValidationError):
