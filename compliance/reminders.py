@@ -217,6 +217,7 @@ def _claim(now: datetime) -> tuple[uuid.UUID, list[Any]]:
     )
     token = uuid.uuid4()
     if not recipients:
+        _after_claim([])
         return token, []
     if UNSAFE_SKIP_CLAIM:
         rows = list(claimable.filter(recipient__in=recipients).select_related("recipient"))

@@ -21,6 +21,12 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    """Tests create many users; a slow password hash only costs time here."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
     """Every test stores evidence in its own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
