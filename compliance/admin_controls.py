@@ -246,14 +246,17 @@ class ControlCheckAdmin(WaarborgAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is not Evidence:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if inline_form.instance.pk is None and inline_form.has_changed():
-                self._add_evidence(request, form.instance, inline_form.cleaned_data)
+                added = self._add_evidence(request, form.instance, inline_form.cleaned_data)
+                if added is not None:
+                    formset.new_objects.append(added)
         return None
 
-    def _add_evidence(self, request: HttpRequest, check: ControlCheck, data: dict[str, Any]) -> None:
+    def _add_evidence(self, request: HttpRequest, check: ControlCheck, data: dict[str, Any]) -> Evidence | None:
         try:
-            add_evidence(
+            return add_evidence(
                 check,
                 request.user,
                 upload=data.get("upload"),
@@ -263,6 +266,7 @@ class ControlCheckAdmin(WaarborgAdmin):
             )
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+            return None
 
     @admin.display(description=_("achterstallig"), boolean=True, ordering="overdue_now")
     def overdue_flag(self, obj: ControlCheck) -> bool:
