@@ -81,7 +81,9 @@ def make_rows(model: str, count: int, owner: Any) -> None:
         "control": lambda: control(owner),
         "controlcheck": lambda: control(owner),
         "evidence": lambda: add_evidence(control(owner).checks.first(), owner, note="Notitie"),
-        "policy": lambda: Policy.objects.create(title=f"Beleid {next(_n)}", owner=owner, last_reviewed=date(2021, 1, 5)),
+        "policy": lambda: Policy.objects.create(
+            title=f"Beleid {next(_n)}", owner=owner, last_reviewed=date(2021, 1, 1)
+        ),
         "reminder": lambda: Reminder.objects.create(
             recipient=owner,
             item_type=ContentType.objects.get_for_model(Service),
