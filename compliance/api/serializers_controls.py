@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import (
@@ -96,7 +97,7 @@ class ApplicabilitySerializer(serializers.ModelSerializer):
 
 
 class ControlSerializer(serializers.ModelSerializer):
-    state = serializers.ChoiceField(choices=ControlState.choices, read_only=True)
+    state = serializers.SerializerMethodField()
 
     class Meta:
         model = Control
@@ -116,6 +117,12 @@ class ControlSerializer(serializers.ModelSerializer):
             "active",
             "state",
         ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=ControlState.choices))
+    def get_state(self, obj: Control) -> str:
+        """Annotated on lists; read once for a single control just written."""
+        state = getattr(obj, "state", None)
+        return state or Control.objects.with_state().values_list("state", flat=True).get(pk=obj.pk)
 
 
 class ControlCheckSerializer(serializers.ModelSerializer):
