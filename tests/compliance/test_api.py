@@ -65,7 +65,8 @@ ACCESS = {
     "policies": READERS,
     "reminders": READERS,
 }
-ROLES = ["security_officer", "privacy_officer", "workshop_coordinator", "auditor", "employee", "administrator", "outsider"]
+ROLES = ["security_officer", "privacy_officer", "workshop_coordinator", "auditor", "employee", "administrator"]
+ROLES += ["outsider"]
 
 
 @pytest.mark.parametrize("role_fixture", ROLES)
