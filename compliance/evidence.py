@@ -113,6 +113,7 @@ def add_evidence(
     url: str = "",
     note: str = "",
     supersedes: Evidence | None = None,
+    now: Any = None,
 ) -> Evidence:
     """Attach a file, a link or a note to a check. Everything is validated before the file
     is written; if the row cannot be stored the file is removed again."""
@@ -132,7 +133,7 @@ def add_evidence(
         supersedes=supersedes,
         version=_next_version(check, supersedes),
         uploaded_by=user,
-        uploaded_at=timezone.now(),
+        uploaded_at=now or timezone.now(),
     )
     if checked:
         evidence.original_name = checked.name[:255]
