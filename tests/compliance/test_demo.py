@@ -19,7 +19,8 @@ def test_the_demo_loads_a_logius_framework_with_a_year_of_checks_and_is_idempote
     assert Control.objects.filter(requirements__ref_id="8.02.01", frequency="quarterly").exists()
     assert Control.objects.filter(requirements__ref_id="5.01.02", frequency="yearly").exists()
     figures = check_figures(2021)
-    assert figures["control_checks_due"] == figures["control_checks_accepted_on_time"] + figures["control_checks_overdue"]
+    due, on_time, overdue = figures.values()
+    assert due == on_time + overdue
     assert figures["control_checks_accepted_on_time"] > figures["control_checks_overdue"] > 0
     assert FollowUpAction.objects.filter(source_type__model="controlcheck").count() > 0
     assert Evidence.objects.filter(check_obj__due_date__year=2021).count() >= figures["control_checks_accepted_on_time"]
