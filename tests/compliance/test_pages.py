@@ -68,3 +68,12 @@ def test_a_refused_upload_on_the_page_shows_the_reason_and_stores_nothing(
     )
     assert "past niet bij de extensie" in response.content.decode()
     assert stored_files(_private_media) == [] and not Evidence.objects.exists()
+
+
+def test_the_pages_speak_english_when_asked(client_as, employee, open_check):
+    client = client_as(employee)
+    client.cookies["django_language"] = "en"
+    body = client.get("/checks/mine/").content.decode()
+    assert "My checks" in body and "Mijn controles" not in body
+    detail = client.get(open_check.get_absolute_url()).content.decode()
+    assert "Submit for review" in detail
