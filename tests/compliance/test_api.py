@@ -41,9 +41,7 @@ def _list_queries(api_as, user, endpoint):
 
 
 @pytest.mark.parametrize("endpoint", sorted(LISTS))
-def test_every_list_endpoint_costs_the_same_queries_for_few_and_many_rows(
-    endpoint, api_as, security_officer
-):
+def test_every_list_endpoint_costs_the_same_queries_for_few_and_many_rows(endpoint, api_as, security_officer):
     model, pinned = LISTS[endpoint]
     make_rows(model, 3, security_officer)
     few, few_rows = _list_queries(api_as, security_officer, endpoint)
@@ -170,9 +168,7 @@ def test_evidence_upload_through_the_api_and_refusal_leaves_no_file(api_as, empl
     assert good.status_code == 201, good.content
     body = good.json()
     assert body["kind"] == "file" and len(body["sha256"]) == 64 and body["download_url"]
-    newer = client.post(
-        "/api/v1/evidence/", {"check": open_check.pk, "note": "Toelichting", "supersedes": body["id"]}
-    )
+    newer = client.post("/api/v1/evidence/", {"check": open_check.pk, "note": "Toelichting", "supersedes": body["id"]})
     assert newer.json()["version"] == 2
     assert client.delete(f"/api/v1/evidence/{body['id']}/").status_code in (403, 405)
     assert Evidence.objects.filter(pk=body["id"]).exists()
@@ -200,7 +196,7 @@ def test_statement_of_applicability_json_csv_and_xlsx(api_as, security_officer, 
     lamp = Requirement.objects.get(ref_id="A.1")
     make_control(code="LR-LAMP", owner=security_officer).requirements.add(lamp)
     Applicability.objects.create(
-        requirement=Requirement.objects.get(ref_id="B"), applicable=False, justification="=HYPERLINK(\"x\")"
+        requirement=Requirement.objects.get(ref_id="B"), applicable=False, justification='=HYPERLINK("x")'
     )
     client = api_as(security_officer)
     url = f"/api/v1/frameworks/{report.framework.pk}/soa/"
@@ -218,7 +214,7 @@ def test_statement_of_applicability_json_csv_and_xlsx(api_as, security_officer, 
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert len(values) == 4 and values[3][3] == "'=HYPERLINK(\"x\")"
+    assert len(values) == 4 and values[3][3] == '\'=HYPERLINK("x")'
 
 
 def test_not_applicable_without_justification_is_refused(api_as, security_officer):
