@@ -321,5 +321,7 @@ def sweep(now: datetime | None = None) -> int:
     """One sweep: record what is due, then send it. Returns the number of e-mails sent.
     `manage.py send_reminders` and the beat task `compliance.tasks.send_reminders` call this."""
     now = now or timezone.now()
-    collect(now)
-    return deliver(now)
+    # Reminders are Dutch, whatever language the calling thread last spoke.
+    with translation.override(settings.LANGUAGE_CODE):
+        collect(now)
+        return deliver(now)
