@@ -159,35 +159,74 @@ def _rows_for(name: str, item: DueItem, now: datetime) -> Iterator[tuple[Any, St
 
 
 def collect(now: datetime) -> int:
-    """Step 1: record the reminders that are due now (insert-or-ignore). Returns the
-    number of candidate rows (inserted or already there)."""
+    """Step 1: record the reminders that are due now (insert-or-ignore), streaming the
+    sources in chunks of INSERT_BATCH candidates. Returns the number of rows inserted."""
+    inserted = 0
+    for name, source in sources().items():
+        chunk: list[tuple[Any, Stage, DueItem, str]] = []
+        for item in source(now):
+            chunk.extend(_rows_for(name, item, now))
+            if len(chunk) >= INSERT_BATCH:
+                inserted += _record(chunk, now)
+                chunk = []
+        if chunk:
+            inserted += _record(chunk, now)
+    return inserted
+
+
+Key = tuple[int, int, int, str]  # recipient, item type, item, stage
+
+
+def _existing(keys: list[Key]) -> set[Key]:
+    """The keys among `keys` that are recorded already: one query per item type, so that a
+    sweep that finds nothing new costs a query per chunk instead of a failed insert per row."""
     from .models import Reminder
 
-    candidates = [
-        row for name, source in sources().items() for item in source(now) for row in _rows_for(name, item, now)
-    ]
-    managers = _managers({item.recipient.pk for who, _s, item, _n in candidates if who is None})
-    rows = []
+    found: set[Key] = set()
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for _recipient, type_id, item_id, _stage in keys:
+        by_type[type_id].add(item_id)
+    for type_id, item_ids in by_type.items():
+        rows = Reminder.objects.filter(item_type_id=type_id, item_id__in=item_ids)
+        found.update(
+            (recipient, type_id, item_id, stage)
+            for recipient, item_id, stage in rows.values_list("recipient_id", "item_id", "stage")
+        )
+    return found
+
+
+def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime) -> int:
+    from .models import Reminder
+
+    escalated = {item.recipient.pk for who, _s, item, _n in candidates if who is None}
+    managers = _managers(escalated) if escalated else {}
+    planned: dict[Key, tuple[Any, Stage, DueItem, str, bool]] = {}
     for who, stage, item, name in candidates:
         recipient = who or managers.get(item.recipient.pk)
         if recipient is None or not recipient.email or not recipient.is_active:
             continue
-        title = item.title if who else f"{item.title} ({item.recipient.get_full_name() or item.recipient})"
-        rows.append(
-            Reminder(
-                recipient=recipient,
-                item_type=ContentType.objects.get_for_model(item.obj),
-                item_id=item.obj.pk,
-                stage=stage.code,
-                escalation=stage.escalation,
-                due=due_datetime(item.due),
-                title=title[:255],
-                url=item.url[:500],
-                kind=str(item.kind)[:80],
-                source=name[:80],
-                created_at=now,
-            )
+        type_id = ContentType.objects.get_for_model(item.obj).pk
+        planned[(recipient.pk, type_id, item.obj.pk, stage.code)] = (recipient, stage, item, name, who is None)
+    known = _existing(list(planned))
+    rows = [
+        Reminder(
+            recipient=recipient,
+            item_type_id=key[1],
+            item_id=key[2],
+            stage=stage.code,
+            escalation=stage.escalation,
+            due=due_datetime(item.due),
+            title=(
+                f"{item.title} ({item.recipient.get_full_name() or item.recipient})" if escalated_row else item.title
+            )[:255],
+            url=item.url[:500],
+            kind=str(item.kind)[:80],
+            source=name[:80],
+            created_at=now,
         )
+        for key, (recipient, stage, item, name, escalated_row) in planned.items()
+        if key not in known
+    ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
     return len(rows)
 
