@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckStatus, ControlCheck, FollowUpAction, Policy
+from .models import CheckStatus, Control, ControlCheck, FollowUpAction, Policy
 from .reminders import DueItem, register_source, reminder_window
 
 CHUNK = 2000
@@ -17,31 +20,33 @@ CHUNK = 2000
 
 @register_source("compliance.checks")
 def checks_due(now: datetime) -> Iterator[DueItem]:
-    checks = (
-        ControlCheck.objects.filter(
-            status__in=[CheckStatus.OPEN, CheckStatus.REJECTED], due_date__lte=reminder_window(now)
-        )
-        .select_related("control", "owner", "evidence_owner")
-        .order_by("pk")
-    )
+    checks = ControlCheck.objects.filter(
+        status__in=[CheckStatus.OPEN, CheckStatus.REJECTED], due_date__lte=reminder_window(now)
+    ).order_by("pk")
+    # A few hundred people own thousands of checks: load each person once, not per check.
+    people = _users(checks)
+    controls = {c.pk: c for c in Control.objects.filter(pk__in=checks.values("control")).only("code", "title")}
     kind = str(_("Periodieke controles"))
     # reverse() once, not once per check: the sweep reads every check falling due.
     url = reverse("check-page", args=[0]).removesuffix("0/") + "{}/"
     for check in checks.iterator(chunk_size=CHUNK):
-        period = f"{check.period_start:%d-%m-%Y}–{check.period_end:%d-%m-%Y}"
-        title = f"{check.control.code} {check.control.title} ({period})"
-        recipients = [check.owner]
-        if check.evidence_owner and check.evidence_owner_id != check.owner_id:
-            recipients.append(check.evidence_owner)
-        for recipient in recipients:
+        control = controls[check.control_id]
+        title = f"{control.code} {control.title} ({check.period_start:%d-%m-%Y}–{check.period_end:%d-%m-%Y})"
+        for recipient_id in {check.owner_id, check.evidence_owner_id} - {None}:
             yield DueItem(
                 obj=check,
-                recipient=recipient,
+                recipient=people[recipient_id],
                 due=check.due_date,
                 title=title,
                 url=url.format(check.pk),
                 kind=kind,
             )
+
+
+def _users(checks: QuerySet[ControlCheck]) -> dict[int, Any]:
+    pairs = checks.order_by().values_list("owner_id", "evidence_owner_id").distinct()
+    ids = {user_id for pair in pairs for user_id in pair if user_id is not None}
+    return get_user_model().objects.in_bulk(ids)
 
 
 @register_source("compliance.actions")

@@ -29,6 +29,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import models
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -276,9 +277,20 @@ def render_digest(recipient: Any, rows: list[Any]) -> EmailMultiAlternatives:
     with translation.override(settings.LANGUAGE_CODE):
         groups: dict[str, list[Any]] = defaultdict(list)
         for row in sorted(rows, key=lambda r: (r.escalation, r.kind, r.due, r.title)):
-            row.absolute_url = _absolute(row.url)
             groups[_("Escalaties") if row.escalation else (row.kind or _("Overig"))].append(row)
-        context = {"recipient": recipient, "groups": dict(groups), "site_url": settings.SITE_URL, "count": len(rows)}
+        # A long list helps nobody: the first items of each kind, then how many more.
+        limit = settings.REMINDER_DIGEST_MAX_ITEMS
+        shown = {kind: {"rows": items[:limit], "more": max(len(items) - limit, 0)} for kind, items in groups.items()}
+        for group in shown.values():
+            for row in group["rows"]:
+                row.absolute_url = _absolute(row.url)
+        context = {
+            "recipient": recipient,
+            "groups": shown,
+            "site_url": settings.SITE_URL,
+            "my_checks_url": _absolute(reverse("my-checks")),
+            "count": len(rows),
+        }
         subject = ngettext("Waarborg: %(count)d herinnering", "Waarborg: %(count)d herinneringen", len(rows)) % {
             "count": len(rows)
         }

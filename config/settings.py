@@ -294,6 +294,8 @@ REMINDER_CLAIM_EXPIRY_SECONDS = envint("REMINDER_CLAIM_EXPIRY_SECONDS", 600)
 REMINDER_RETRY_BASE_SECONDS = envint("REMINDER_RETRY_BASE_SECONDS", 300)
 REMINDER_RETRY_MAX_SECONDS = envint("REMINDER_RETRY_MAX_SECONDS", 86400)
 REMINDER_BATCH_RECIPIENTS = envint("REMINDER_BATCH_RECIPIENTS", 100)
+# A digest lists at most this many items per kind, then says how many more there are.
+REMINDER_DIGEST_MAX_ITEMS = envint("REMINDER_DIGEST_MAX_ITEMS", 50)
 CELERY_BEAT_SCHEDULE["generate-checks"] = {
     "task": "compliance.tasks.generate_checks",
     "schedule": crontab(hour=2, minute=30),

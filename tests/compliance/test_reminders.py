@@ -180,14 +180,14 @@ def test_a_sweep_costs_the_same_queries_for_3_or_30_recipients(make_user, django
     due = date(2021, 6, 30)
     _people_with_actions(make_user, 3, due)
     sweep(at(due - timedelta(days=20)))  # warm the content-type cache; nothing is due yet
-    # 3 sources (checks, actions, policies)
+    # 3 sources: checks (their people, their controls, the checks), actions, policies
     # + per chunk of 1000 candidates: the keys already recorded, the insert
     # + per batch of recipients: distinct recipients, claim UPDATE, claimed rows, mark sent
     # + the final distinct-recipients query that finds nothing
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert sweep(at(due)) == 3
     _people_with_actions(make_user, 27, due + timedelta(days=1))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert sweep(at(due + timedelta(days=1))) == 30
 
 
@@ -246,3 +246,16 @@ def test_without_the_claim_two_concurrent_sweeps_send_twice(make_user, monkeypat
     _two_sweeps_at_once(at(due))
 
     assert len(mail.outbox) == 40
+
+
+def test_a_long_digest_lists_the_first_items_and_counts_the_rest(owner, settings):
+    settings.REMINDER_DIGEST_MAX_ITEMS = 2
+    for n in range(5):
+        action_for(owner, date(2021, 6, 30), f"Actie {n}")
+
+    assert sweep(at(date(2021, 6, 30))) == 1
+
+    body = mail.outbox[0].body
+    assert "Actie 0" in body and "Actie 1" in body and "Actie 4" not in body
+    assert "… en nog 3 andere" in body and "/checks/mine/" in body
+    assert mail.outbox[0].subject == "Waarborg: 5 herinneringen"
