@@ -357,6 +357,13 @@ class PolicyAdmin(WaarborgAdmin):
     autocomplete_fields = ["owner", "requirements"]
     readonly_fields = ["document_link", "document_sha256"]
     date_hierarchy = "next_review"
+    actions = ["mark_reviewed_today"]
+
+    @admin.action(description=_("Beoordeeld vandaag (volgende beoordeling na de cyclus)"), permissions=["change"])
+    def mark_reviewed_today(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for policy in queryset:
+            policy.mark_reviewed()
+        self.message_user(request, gettext("Beoordeeld: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
 
     def save_model(self, request: HttpRequest, obj: Policy, form: Any, change: bool) -> None:
         upload = form.cleaned_data.get("upload")

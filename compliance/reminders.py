@@ -163,15 +163,16 @@ def collect(now: datetime) -> int:
     """Step 1: record the reminders that are due now (insert-or-ignore), streaming the
     sources in chunks of INSERT_BATCH candidates. Returns the number of rows inserted."""
     inserted = 0
+    managers: dict[int, Any] = {}  # user id -> manager (or None), filled as chunks need them
     for name, source in sources().items():
         chunk: list[tuple[Any, Stage, DueItem, str]] = []
         for item in source(now):
             chunk.extend(_rows_for(name, item, now))
             if len(chunk) >= INSERT_BATCH:
-                inserted += _record(chunk, now)
+                inserted += _record(chunk, now, managers)
                 chunk = []
         if chunk:
-            inserted += _record(chunk, now)
+            inserted += _record(chunk, now, managers)
     return inserted
 
 
@@ -196,11 +197,13 @@ def _existing(keys: list[Key]) -> set[Key]:
     return found
 
 
-def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime) -> int:
+def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime, managers: dict[int, Any]) -> int:
     from .models import Reminder
 
-    escalated = {item.recipient.pk for who, _s, item, _n in candidates if who is None}
-    managers = _managers(escalated) if escalated else {}
+    unknown = {item.recipient.pk for who, _s, item, _n in candidates if who is None} - managers.keys()
+    if unknown:
+        found = _managers(unknown)
+        managers.update({user_id: found.get(user_id) for user_id in unknown})
     planned: dict[Key, tuple[Any, Stage, DueItem, str, bool]] = {}
     for who, stage, item, name in candidates:
         recipient = who or managers.get(item.recipient.pk)

@@ -260,6 +260,10 @@ class PolicySerializer(serializers.ModelSerializer):
         return reverse("policy-document", args=[obj.pk]) if obj.document else None
 
 
+class PolicyReviewedSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False)
+
+
 class ReminderSerializer(serializers.ModelSerializer):
     model = serializers.SerializerMethodField()
 

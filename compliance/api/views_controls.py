@@ -234,6 +234,18 @@ class PolicyViewSet(viewsets.ModelViewSet):
     def perform_update(self, serializer: Any) -> None:
         self.perform_create(serializer)
 
+    @extend_schema(request=s.PolicyReviewedSerializer, responses=s.PolicySerializer)
+    @action(detail=True, methods=["post"])
+    def reviewed(self, request: Request, pk: str | None = None) -> Response:
+        """Record a review (today unless `on` is given); the next review follows the cycle."""
+        if not request.user.has_perm("compliance.change_policy"):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        body = s.PolicyReviewedSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        policy = self.get_object()
+        policy.mark_reviewed(body.validated_data.get("on"))
+        return Response(self.get_serializer(policy).data)
+
 
 class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
     """Every reminder recorded: who, what, which stage, when sent (read-only)."""

@@ -199,3 +199,17 @@ def test_a_policy_document_goes_through_the_evidence_checks(client_as, security_
     assert policy.document_name == "beleid.pdf" and len(policy.document_sha256) == 64
     response = client.get(f"/policies/{policy.pk}/document/")
     assert b"".join(response.streaming_content) == PDF_BYTES
+
+
+def test_the_policy_action_records_a_review_today(client_as, security_officer):
+    import time_machine
+
+    from compliance.models import Policy
+
+    policy = Policy.objects.create(title="IB-beleid", owner=security_officer, review_cycle_months=12)
+    with time_machine.travel("2021-03-15 10:00 +01:00", tick=False):
+        client_as(security_officer).post(
+            "/admin/compliance/policy/", {"action": "mark_reviewed_today", "_selected_action": [policy.pk]}
+        )
+    policy.refresh_from_db()
+    assert str(policy.last_reviewed) == "2021-03-15" and str(policy.next_review) == "2022-03-15"

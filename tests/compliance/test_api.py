@@ -230,3 +230,35 @@ def test_the_schema_stays_valid(db):
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_a_policy_review_sets_the_next_review_after_the_cycle(api_as, security_officer, auditor):
+    from compliance.models import Policy
+
+    policy = Policy.objects.create(title="IB-beleid", owner=security_officer, review_cycle_months=12)
+    url = f"/api/v1/policies/{policy.pk}/reviewed/"
+    assert api_as(auditor).post(url, {"on": "2021-03-15"}, format="json").status_code == 403
+    response = api_as(security_officer).post(url, {"on": "2021-03-15"}, format="json")
+    assert response.status_code == 200
+    assert response.json()["last_reviewed"] == "2021-03-15" and response.json()["next_review"] == "2022-03-15"
+
+
+def test_every_compliance_model_has_an_admin_a_filterset_and_an_endpoint():
+    from django.apps import apps
+    from django.contrib import admin
+    from django_filters import FilterSet
+
+    from compliance import filters
+    from config.urls import router
+
+    models = set(apps.get_app_config("compliance").get_models())
+    with_admin = {m for m in models if admin.site.is_registered(m)}
+    with_filter = {
+        f._meta.model
+        for f in vars(filters).values()
+        if isinstance(f, type) and issubclass(f, FilterSet) and f._meta.model
+    }
+    with_endpoint = {viewset.serializer_class.Meta.model for _prefix, viewset, _basename in router.registry}
+    assert models == with_admin
+    assert models <= with_filter
+    assert models <= with_endpoint
