@@ -248,8 +248,9 @@ def _after_claim(rows: list[Any]) -> None:
     """A seam for the concurrency tests (two sweeps meet here); does nothing."""
 
 
-def _claim(now: datetime) -> tuple[uuid.UUID, list[Any]]:
-    """Step 2: claim the unsent rows of the next batch of recipients."""
+def _claim(now: datetime) -> tuple[uuid.UUID, list[Any]] | None:
+    """Step 2: claim the unsent rows of the next batch of recipients. None: nothing is
+    left to claim; an empty list: another sweep claimed this batch first."""
     from .models import Reminder
 
     claimable = Reminder.objects.filter(_claimable(now))
@@ -261,7 +262,7 @@ def _claim(now: datetime) -> tuple[uuid.UUID, list[Any]]:
     token = uuid.uuid4()
     if not recipients:
         _after_claim([])
-        return token, []
+        return None
     if UNSAFE_SKIP_CLAIM:
         rows = list(claimable.filter(recipient__in=recipients).select_related("recipient"))
     else:
@@ -357,15 +358,16 @@ def _finish(token: uuid.UUID, rows: list[Any], sent: list[int], failed: dict[int
 def deliver(now: datetime) -> int:
     """Steps 2 and 3, batch after batch, until nothing is left to claim."""
     emails = 0
-    seen_tokens = 0
-    while seen_tokens < 100_000:
-        token, rows = _claim(now)
-        if not rows:
+    for _batch in range(100_000):  # a bound, never reached: each batch claims or ends
+        claimed = _claim(now)
+        if claimed is None:
             break
+        token, rows = claimed
+        if not rows:
+            continue  # another sweep took this batch between our two queries
         sent, failed = _send(rows)
         _finish(token, rows, sent, failed, now)
         emails += len(sent)
-        seen_tokens += 1
         if UNSAFE_SKIP_CLAIM and failed:
             break
     return emails
