@@ -189,7 +189,7 @@ def _existing(keys: list[Key]) -> set[Key]:
     for _recipient, type_id, item_id, _stage in keys:
         by_type[type_id].add(item_id)
     for type_id, item_ids in by_type.items():
-        rows = Reminder.objects.filter(item_type_id=type_id, item_id__in=item_ids)
+        rows = Reminder.objects.filter(item_type_id=type_id, item_id__in=item_ids).order_by()
         found.update(
             (recipient, type_id, item_id, stage)
             for recipient, item_id, stage in rows.values_list("recipient_id", "item_id", "stage")
