@@ -1,9 +1,14 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .admin_base import ReadOnlyAdmin, WaarborgAdmin
+from .admin_controls import state_label
 from .admin_export import ExportMixin
 from .models import Availability, Department, Event, FollowUpAction, HistorySeal, Person, Service
+from .rollup import services_with_state
 
 admin.site.site_header = _("Waarborg")
 admin.site.site_title = _("Waarborg")
@@ -34,13 +39,20 @@ class AvailabilityInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(ExportMixin, WaarborgAdmin):
-    list_display = ["name", "domain", "owner", "availability_norm", "active"]
+    list_display = ["name", "domain", "owner", "availability_norm", "state", "active"]
     list_filter = ["domain", "active"]
     list_select_related = ["owner__user"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["owner"]
     inlines = [AvailabilityInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Service]:
+        return services_with_state(super().get_queryset(request), timezone.localdate())
+
+    @admin.display(description=_("stand controles"), ordering="state")
+    def state(self, obj: Service) -> str:
+        return state_label(getattr(obj, "state", ""))
 
 
 @admin.register(Availability)

@@ -11,10 +11,11 @@ class ComplianceConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from . import checks, retention_policies, roles, signals  # noqa: F401  (they register themselves)
+        from . import checks, demo, reminder_sources, retention_policies, roles, signals  # noqa: F401  (they register themselves)
         from .history import track_app, track_model
 
-        track_app(self, exclude=["event", "historyseal"])
+        # Events, reminders and seals are records of what happened themselves; they never change.
+        track_app(self, exclude=["event", "reminder", "historyseal"])
         track_model(get_user_model(), exclude_fields=["password", "last_login"], m2m_fields=["groups"])
         track_model(Group, m2m_fields=["permissions"])
 
@@ -24,6 +25,18 @@ class ComplianceConfig(AppConfig):
         roles.grant(roles.PRIVACY_OFFICER, self.label, ["service", "person", "department"], ["view"])
         roles.grant(roles.WORKSHOP_COORDINATOR, self.label, ["person", "department"], ["view"])
         roles.grant(roles.EMPLOYEE, self.label, ["service"], ["view"])
+        framework_models = ["framework", "requirement", "applicability", "control", "controlcheck"]
+        framework_models += ["evidence", "policy"]
+        roles.grant(roles.SECURITY_OFFICER, self.label, framework_models)
+        roles.grant(roles.SECURITY_OFFICER, self.label, ["reminder", "event"], ["view"])
+        check_flow = ["view_all_checks", "submit_controlcheck", "review_controlcheck"]
+        roles.grant_codenames(roles.SECURITY_OFFICER, self.label, check_flow)
+        roles.grant_codenames(roles.AUDITOR, self.label, ["view_all_checks"])
+        # Employees see and submit the checks assigned to them (object-level filtering in
+        # the querysets) and add evidence to them.
+        roles.grant(roles.EMPLOYEE, self.label, ["control", "controlcheck", "evidence"], ["view"])
+        roles.grant(roles.EMPLOYEE, self.label, ["evidence"], ["add"])
+        roles.grant_codenames(roles.EMPLOYEE, self.label, ["submit_controlcheck"])
         roles.grant(roles.ADMINISTRATOR, "auth", ["user", "group"])
         roles.grant(roles.ADMINISTRATOR, self.label, ["person", "department"])
         roles.grant(roles.ADMINISTRATOR, "authtoken", ["token", "tokenproxy"])

@@ -7,7 +7,23 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Availability, Department, Event, FollowUpAction, Person, Service
+from .models import (
+    Applicability,
+    Availability,
+    CheckStatus,
+    Control,
+    ControlCheck,
+    Department,
+    Event,
+    Evidence,
+    FollowUpAction,
+    Framework,
+    Person,
+    Policy,
+    Reminder,
+    Requirement,
+    Service,
+)
 
 MIN_YEAR, MAX_YEAR = 1900, 2999
 
@@ -115,3 +131,96 @@ class EventFilter(django_filters.FilterSet):
 
     def filter_model(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(content_type__in=_content_types(value))
+
+
+class FrameworkFilter(django_filters.FilterSet):
+    class Meta:
+        model = Framework
+        fields = ["ref_id", "provider"]
+
+
+class RequirementFilter(django_filters.FilterSet):
+    framework_ref = django_filters.CharFilter(field_name="framework__ref_id", label=_("normenkader (code)"))
+    covered = django_filters.BooleanFilter(method="filter_covered", label=_("gedekt door een maatregel"))
+
+    class Meta:
+        model = Requirement
+        fields = ["framework", "framework_ref", "parent", "ref_id", "assessable", "depth", "covered"]
+
+    def filter_covered(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        covered = queryset.filter(controls__active=True).values("pk")
+        return queryset.filter(pk__in=covered) if value else queryset.exclude(pk__in=covered)
+
+
+class ApplicabilityFilter(django_filters.FilterSet):
+    framework = django_filters.NumberFilter(field_name="requirement__framework", label=_("normenkader"))
+
+    class Meta:
+        model = Applicability
+        fields = ["framework", "requirement", "applicable"]
+
+
+class ControlFilter(django_filters.FilterSet):
+    service = django_filters.NumberFilter(field_name="services", label=_("voorziening"))
+    requirement = django_filters.NumberFilter(field_name="requirements", label=_("eis"))
+
+    class Meta:
+        model = Control
+        fields = ["frequency", "owner", "evidence_owner", "active", "service", "requirement"]
+
+
+class ControlCheckFilter(django_filters.FilterSet):
+    service = django_filters.NumberFilter(field_name="control__services", label=_("voorziening"))
+    status = django_filters.MultipleChoiceFilter(choices=CheckStatus.choices, label=_("status"))
+    due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("uiterlijk vanaf"))
+    due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("uiterlijk tot en met"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("achterstallig"))
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("aan mij toegewezen"))
+
+    class Meta:
+        model = ControlCheck
+        fields = ["control", "service", "owner", "evidence_owner", "status", "result", "due_from", "due_to", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        return queryset.overdue() if value else queryset.not_overdue()  # type: ignore[attr-defined]
+
+    def filter_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        user = getattr(self.request, "user", None)
+        if not value or user is None:
+            return queryset
+        return queryset.assigned_to(user)  # type: ignore[attr-defined]
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    check = django_filters.NumberFilter(field_name="check_obj", label=_("periodieke controle"))
+    current = django_filters.BooleanFilter(method="filter_current", label=_("laatste versie"))
+
+    class Meta:
+        model = Evidence
+        fields = ["check", "kind", "uploaded_by", "sha256", "current"]
+
+    def filter_current(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        current = queryset.current()  # type: ignore[attr-defined]
+        return current if value else queryset.exclude(pk__in=current.values("pk"))
+
+
+class PolicyFilter(django_filters.FilterSet):
+    review_from = django_filters.DateFilter(field_name="next_review", lookup_expr="gte", label=_("beoordeling vanaf"))
+    review_to = django_filters.DateFilter(field_name="next_review", lookup_expr="lte", label=_("beoordeling t/m"))
+
+    class Meta:
+        model = Policy
+        fields = ["owner", "active", "review_from", "review_to"]
+
+
+class ReminderFilter(django_filters.FilterSet):
+    sent = django_filters.BooleanFilter(field_name="sent_at", lookup_expr="isnull", exclude=True, label=_("verzonden"))
+    model = django_filters.CharFilter(method="filter_model", label=_("model (app.model)"))
+    since = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte", label=_("vanaf"))
+
+    class Meta:
+        model = Reminder
+        fields = ["recipient", "stage", "escalation", "item_id", "sent", "model", "since"]
+
+    def filter_model(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(item_type__in=_content_types(value))

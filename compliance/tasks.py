@@ -18,7 +18,7 @@ def count_services() -> int:
 @shared_task(acks_late=True)
 def send_reminders() -> int:
     """One reminder sweep; the same code as `manage.py send_reminders`."""
-    from .reminders import sweep  # type: ignore[attr-defined]
+    from .reminders import sweep
 
     return sweep()
 
@@ -37,3 +37,11 @@ def apply_retention() -> dict[str, int]:
     from .retention import apply_retention as apply
 
     return apply()
+
+
+@shared_task(acks_late=True)
+def generate_checks() -> int:
+    """Keep the rolling horizon of checks filled (idempotent)."""
+    from .controls import generate_checks as generate
+
+    return generate()

@@ -5,4 +5,10 @@ from . import accounts, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("account/2fa/", accounts.two_factor, name="two_factor"),
+    path("checks/mine/", views.my_checks, name="my-checks"),
+    path("checks/<int:pk>/", views.check_page, name="check-page"),
+    path("checks/<int:pk>/evidence/", views.check_add_evidence, name="check-add-evidence"),
+    path("checks/<int:pk>/submit/", views.check_submit, name="check-submit"),
+    path("evidence/<int:pk>/download/", views.evidence_download, name="evidence-download"),
+    path("policies/<int:pk>/document/", views.policy_document, name="policy-document"),
 ]

@@ -1,12 +1,22 @@
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from config.celery import app as celery_app
+
+from .controls import can_submit, submit_check
+from .evidence import add_evidence, can_download
+from .filters import ControlCheckFilter
+from .forms import EvidenceForm, SubmitForm
+from .models import ControlCheck, Evidence, Policy
 
 
 def _database_ok() -> bool:
@@ -56,3 +66,105 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
+
+
+@login_required
+@permission_required("compliance.view_controlcheck", raise_exception=True)
+def my_checks(request: HttpRequest) -> HttpResponse:
+    """The checks assigned to the signed-in user (owner or evidence owner)."""
+    queryset = (
+        ControlCheck.objects.assigned_to(request.user)
+        .with_overdue()
+        .select_related("control")
+        .order_by("due_date", "control__code")
+    )
+    checks = ControlCheckFilter(request.GET or {"status": ""}, queryset=queryset, request=request)
+    return render(request, "compliance/my_checks.html", {"filter": checks, "checks": checks.qs[:500]})
+
+
+def _visible_check(request: HttpRequest, pk: int) -> ControlCheck:
+    if not request.user.has_perm("compliance.view_controlcheck"):
+        raise PermissionDenied
+    return get_object_or_404(ControlCheck.objects.visible_to(request.user).select_related("control"), pk=pk)
+
+
+@login_required
+def check_page(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    evidence = check.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk")
+    context = {
+        "check": check,
+        "evidence": evidence,
+        "may_submit": can_submit(check, request.user) and not check.is_read_only,
+        "evidence_form": EvidenceForm(),
+        "submit_form": SubmitForm(initial={"result": check.result, "conclusion": check.conclusion}),
+    }
+    return render(request, "compliance/check_detail.html", context)
+
+
+@login_required
+@require_POST
+def check_add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_evidence(check, request.user, upload=data["file"], url=data["url"], note=data["note"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Bewijs toegevoegd."))
+    else:
+        messages.error(request, _("Controleer de invoer."))
+    return redirect(check.get_absolute_url())
+
+
+@login_required
+@require_POST
+def check_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _visible_check(request, pk)
+    form = SubmitForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Geef het resultaat en de conclusie."))
+        return redirect(check.get_absolute_url())
+    try:
+        submit_check(check, request.user, form.cleaned_data["result"], form.cleaned_data["conclusion"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Controle ingediend ter beoordeling."))
+    return redirect(check.get_absolute_url())
+
+
+def _file_response(field: Any, filename: str, content_type: str) -> FileResponse:
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Evidence files are never served from a public URL; only here, to those allowed."""
+    evidence = get_object_or_404(Evidence.objects.select_related("check_obj"), pk=pk)
+    if not can_download(evidence, request.user):
+        raise PermissionDenied
+    if not evidence.file:
+        raise Http404
+    return _file_response(evidence.file, evidence.original_name, evidence.mime_type or "application/octet-stream")
+
+
+@login_required
+@permission_required("compliance.view_policy", raise_exception=True)
+def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
+    policy = get_object_or_404(Policy, pk=pk)
+    if not policy.document:
+        raise Http404
+    return _file_response(policy.document, policy.document_name, "application/octet-stream")

@@ -347,6 +347,26 @@ LOGGING = {
 # compliance: controls, checks, evidence, reminders
 # ---------------------------------------------------------------------------
 
+# Checks are created this many days ahead of today (rolling horizon, kept up daily).
+CHECK_HORIZON_DAYS = envint("CHECK_HORIZON_DAYS", 400)
+# A follow-up action raised by a failed check is due this many days after acceptance.
+FOLLOW_UP_DAYS = envint("FOLLOW_UP_DAYS", 30)
+# Evidence files: size limit and the extensions allowed (the content must match).
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+EVIDENCE_ALLOWED_TYPES = envlist("EVIDENCE_ALLOWED_TYPES", "pdf,png,jpg,jpeg,docx,xlsx,odt,ods,txt,csv")
+# Reminder sweep: a claim older than this is taken over by the next sweep (a worker
+# that died after claiming); failed sends are retried after base * 2^(attempts-1).
+REMINDER_CLAIM_EXPIRY_SECONDS = envint("REMINDER_CLAIM_EXPIRY_SECONDS", 600)
+REMINDER_RETRY_BASE_SECONDS = envint("REMINDER_RETRY_BASE_SECONDS", 300)
+REMINDER_RETRY_MAX_SECONDS = envint("REMINDER_RETRY_MAX_SECONDS", 86400)
+REMINDER_BATCH_RECIPIENTS = envint("REMINDER_BATCH_RECIPIENTS", 100)
+# A digest lists at most this many items per kind, then says how many more there are.
+REMINDER_DIGEST_MAX_ITEMS = envint("REMINDER_DIGEST_MAX_ITEMS", 50)
+CELERY_BEAT_SCHEDULE["generate-checks"] = {
+    "task": "compliance.tasks.generate_checks",
+    "schedule": crontab(hour=2, minute=30),
+}
+
 
 # ---------------------------------------------------------------------------
 # privacy: processing register, DPIAs, data breaches, workshops

@@ -24,6 +24,7 @@ def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
     """Keep sent mail in memory and run Celery tasks in process (the integration tests
     under tests/integration/ switch this off and use a real worker)."""
     from django.core.cache import cache
+    from django.utils import translation
 
     from config.celery import app as celery_app
 
@@ -37,6 +38,10 @@ def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
     cache.clear()  # throttling counts live in the cache
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    # A request with another language leaves it active in the thread; start each test in Dutch.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import BaseRouter
 
-from . import auth, views
+from . import auth, views, views_controls
 
 
 def register(router: BaseRouter) -> None:
@@ -12,6 +12,14 @@ def register(router: BaseRouter) -> None:
     router.register("actions", views.FollowUpActionViewSet)
     router.register("history", views.HistoryViewSet, basename="history")
     router.register("events", views.EventViewSet)
+    router.register("frameworks", views_controls.FrameworkViewSet, basename="framework")
+    router.register("requirements", views_controls.RequirementViewSet)
+    router.register("applicability", views_controls.ApplicabilityViewSet)
+    router.register("controls", views_controls.ControlViewSet, basename="control")
+    router.register("checks", views_controls.ControlCheckViewSet, basename="check")
+    router.register("evidence", views_controls.EvidenceViewSet, basename="evidence")
+    router.register("policies", views_controls.PolicyViewSet)
+    router.register("reminders", views_controls.ReminderViewSet)
 
 
 # Paths that are not viewsets.

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('compliance', '0002_roles'),
+        ('compliance', '0003_frameworks_controls_checks_reminders'),
         ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUDITLOG_LOGENTRY_MODEL),
     ]

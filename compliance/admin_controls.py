@@ -1,0 +1,392 @@
+"""Admin of frameworks, controls, checks, evidence, policies and reminders, for the
+security officer. Every action calls the domain functions (four eyes included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .admin_base import ReadOnlyAdmin, WaarborgAdmin
+from .controls import accept_check, reject_check, submit_check
+from .evidence import add_evidence, attach_document, check_upload
+from .forms import FrameworkUploadForm
+from .frameworks import FrameworkImportError, import_framework
+from .models import (
+    Applicability,
+    CheckStatus,
+    Control,
+    ControlCheck,
+    ControlState,
+    Evidence,
+    Framework,
+    Policy,
+    Reminder,
+    Requirement,
+)
+
+
+def state_label(state: str) -> str:
+    return str(ControlState(state).label) if state in ControlState.values else "—"
+
+
+class RequirementInline(admin.TabularInline):
+    model = Requirement
+    extra = 0
+    fields = ["ref_id", "name", "assessable", "depth"]
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+    max_num = 0
+
+
+@admin.register(Framework)
+class FrameworkAdmin(WaarborgAdmin):
+    list_display = ["ref_id", "name", "name_nl", "version", "provider", "imported_at"]
+    search_fields = ["ref_id", "name", "name_nl", "urn"]
+    readonly_fields = ["urn", "library_urn", "version", "imported_at", "implementation_groups", "exports"]
+    change_list_template = "admin/compliance/framework/change_list.html"
+
+    def get_urls(self) -> list[Any]:
+        own = [path("import/", self.admin_site.admin_view(self.import_view), name="compliance_framework_import")]
+        return own + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a framework-library YAML file: the same import_framework() as the command."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = FrameworkUploadForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = import_framework(form.cleaned_data["file"])
+            except FrameworkImportError as exc:
+                errors = exc.errors
+            else:
+                self.message_user(request, report.summary(), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:compliance_framework_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "errors": errors,
+            "title": gettext("Normenkader importeren"),
+        }
+        return TemplateResponse(request, "admin/compliance/framework/import.html", context)
+
+    @admin.display(description=_("verklaring van toepasselijkheid"))
+    def exports(self, obj: Framework) -> str:
+        if not obj.pk:
+            return "—"
+        base = reverse("framework-soa", args=[obj.pk])
+        return format_html('<a href="{}?export=csv">CSV</a> · <a href="{}?export=xlsx">XLSX</a>', base, base)
+
+
+@admin.register(Requirement)
+class RequirementAdmin(WaarborgAdmin):
+    list_display = ["ref_id", "short_title", "framework", "assessable", "depth"]
+    list_filter = ["framework", "assessable", "depth"]
+    list_select_related = ["framework"]
+    search_fields = ["ref_id", "name", "name_nl", "description", "description_nl", "urn"]
+    readonly_fields = ["framework", "urn", "parent", "position", "depth"]
+
+    @admin.display(description=_("eis"))
+    def short_title(self, obj: Requirement) -> str:
+        return obj.title[:90]
+
+
+@admin.register(Applicability)
+class ApplicabilityAdmin(WaarborgAdmin):
+    list_display = ["requirement", "applicable", "justification"]
+    list_filter = ["applicable", "requirement__framework"]
+    list_select_related = ["requirement"]
+    search_fields = ["requirement__ref_id", "justification"]
+    autocomplete_fields = ["requirement"]
+
+
+@admin.register(Control)
+class ControlAdmin(WaarborgAdmin):
+    list_display = ["code", "title", "frequency", "owner", "evidence_owner", "state", "active"]
+    list_filter = ["frequency", "active", "services"]
+    list_select_related = ["owner", "evidence_owner"]
+    search_fields = ["code", "title", "objective"]
+    autocomplete_fields = ["owner", "evidence_owner", "services", "requirements"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Control]:
+        return super().get_queryset(request).with_state()  # type: ignore[attr-defined]
+
+    @admin.display(description=_("stand"), ordering="state")
+    def state(self, obj: Control) -> str:
+        return state_label(getattr(obj, "state", ""))
+
+
+class MineFilter(admin.SimpleListFilter):
+    title = _("toegewezen")
+    parameter_name = "mine"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("1", _("Mijn controles"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.assigned_to(request.user) if self.value() == "1" else queryset  # type: ignore[attr-defined]
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("achterstallig")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("1", _("Achterstallig")), ("0", _("Niet achterstallig"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "1":
+            return queryset.overdue()  # type: ignore[attr-defined]
+        if self.value() == "0":
+            return queryset.not_overdue()  # type: ignore[attr-defined]
+        return queryset
+
+
+class EvidenceInlineForm(forms.ModelForm):
+    upload = forms.FileField(label=_("bestand"), required=False)
+
+    class Meta:
+        model = Evidence
+        fields = ["url", "note", "supersedes"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk is None and data.get("upload"):
+            check_upload(data["upload"])  # refuse a bad file before anything is stored
+        return data
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fk_name = "check_obj"
+    form = EvidenceInlineForm
+    extra = 0
+    can_delete = False
+    fields = ["version", "kind", "download", "sha256", "size", "url", "note", "supersedes", "upload", "uploaded_by"]
+    readonly_fields = ["version", "kind", "download", "sha256", "size", "uploaded_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return list(self.readonly_fields)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(obj is None or not obj.is_read_only) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False if obj is not None and obj.is_read_only else super().has_change_permission(request, obj)
+
+    @admin.display(description=_("bestand"))
+    def download(self, obj: Evidence) -> str:
+        if not obj.pk or not obj.file:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
+
+
+@admin.register(ControlCheck)
+class ControlCheckAdmin(WaarborgAdmin):
+    list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
+    list_filter = [MineFilter, OverdueFilter, "status", "result", "control__frequency"]
+    list_select_related = ["control", "owner"]
+    search_fields = ["control__code", "control__title", "conclusion"]
+    autocomplete_fields = ["owner", "evidence_owner"]
+    date_hierarchy = "due_date"
+    inlines = [EvidenceInline]
+    actions = ["assign_to_me", "submit_selected", "accept_selected", "reject_selected"]
+    readonly_fields = [
+        "control",
+        "period_start",
+        "period_end",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+        "created_at",
+    ]
+    fields = [
+        "control",
+        ("period_start", "period_end", "due_date"),
+        "status",
+        ("owner", "evidence_owner"),
+        "test_method",
+        ("result", "conclusion"),
+        ("submitted_by", "submitted_at"),
+        ("reviewed_by", "reviewed_at"),
+        "review_note",
+        "created_at",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ControlCheck]:
+        queryset = super().get_queryset(request).with_overdue()  # type: ignore[attr-defined]
+        return queryset.visible_to(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and obj.is_read_only:
+            return [f.name for f in self.model._meta.fields]
+        return list(self.readonly_fields)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False if obj is not None and obj.is_read_only else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False if obj is not None and obj.is_read_only else super().has_delete_permission(request, obj)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Evidence:
+            return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline_form in formset.forms:
+            if inline_form.instance.pk is None and inline_form.has_changed():
+                added = self._add_evidence(request, form.instance, inline_form.cleaned_data)
+                if added is not None:
+                    formset.new_objects.append(added)
+        return None
+
+    def _add_evidence(self, request: HttpRequest, check: ControlCheck, data: dict[str, Any]) -> Evidence | None:
+        try:
+            return add_evidence(
+                check,
+                request.user,
+                upload=data.get("upload"),
+                url=data.get("url", ""),
+                note=data.get("note", ""),
+                supersedes=data.get("supersedes"),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, "; ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+            return None
+
+    @admin.display(description=_("achterstallig"), boolean=True, ordering="overdue_now")
+    def overdue_flag(self, obj: ControlCheck) -> bool:
+        return bool(getattr(obj, "overdue_now", obj.is_overdue))
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, func: Any, done: str) -> None:
+        ok, refused = 0, []
+        for check in queryset.select_related("control"):
+            try:
+                func(check)
+            except (ValidationError, PermissionDenied) as exc:
+                refused.append(f"{check}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}")
+            else:
+                ok += 1
+        if ok:
+            self.message_user(request, f"{done}: {ok}", messages.SUCCESS)
+        for line in refused:
+            self.message_user(request, line, messages.ERROR)
+
+    @admin.action(description=_("Aan mij toewijzen (open controles)"), permissions=["change"])
+    def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
+        def assign(check: ControlCheck) -> None:
+            if check.status != CheckStatus.OPEN:
+                raise ValidationError(gettext("Alleen open controles / only open checks"))
+            check.owner = request.user
+            check.save()
+
+        self._each(request, queryset, assign, gettext("Toegewezen"))
+
+    @admin.action(description=_("Indienen (met het ingevulde resultaat)"), permissions=["change"])
+    def submit_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, lambda c: submit_check(c, request.user), gettext("Ingediend"))
+
+    @admin.action(description=_("Accepteren (vier ogen)"), permissions=["change"])
+    def accept_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, lambda c: accept_check(c, request.user), gettext("Geaccepteerd"))
+
+    @admin.action(description=_("Afkeuren (met de ingevulde toelichting)"), permissions=["change"])
+    def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, lambda c: reject_check(c, request.user, c.review_note), gettext("Afgekeurd"))
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(WaarborgAdmin):
+    list_display = ["__str__", "check_obj", "kind", "version", "sha256", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["check_obj__control", "uploaded_by"]
+    search_fields = ["original_name", "sha256", "url", "note"]
+    readonly_fields = [f.name for f in Evidence._meta.fields]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return super().get_queryset(request).visible_to(request.user)  # type: ignore[attr-defined]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # evidence is added on its check (inline), through add_evidence()
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # append-only
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.check_obj.status == CheckStatus.ACCEPTED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class PolicyAdminForm(forms.ModelForm):
+    upload = forms.FileField(label=_("document (bestand)"), required=False)
+
+    class Meta:
+        model = Policy
+        fields = ["title", "owner", "link", "review_cycle_months", "last_reviewed", "next_review"]
+        fields += ["requirements", "active"]
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            check_upload(upload)  # the same allow-list and content check as evidence
+        return upload
+
+
+@admin.register(Policy)
+class PolicyAdmin(WaarborgAdmin):
+    form = PolicyAdminForm
+    list_display = ["title", "owner", "review_cycle_months", "last_reviewed", "next_review", "active"]
+    list_filter = ["active", "review_cycle_months"]
+    list_select_related = ["owner"]
+    search_fields = ["title"]
+    autocomplete_fields = ["owner", "requirements"]
+    readonly_fields = ["document_link", "document_sha256"]
+    date_hierarchy = "next_review"
+    actions = ["mark_reviewed_today"]
+
+    @admin.action(description=_("Beoordeeld vandaag (volgende beoordeling na de cyclus)"), permissions=["change"])
+    def mark_reviewed_today(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for policy in queryset:
+            policy.mark_reviewed()
+        self.message_user(request, gettext("Beoordeeld: %(count)d") % {"count": queryset.count()}, messages.SUCCESS)
+
+    def save_model(self, request: HttpRequest, obj: Policy, form: Any, change: bool) -> None:
+        upload = form.cleaned_data.get("upload")
+        if upload:
+            attach_document(obj, upload)
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("document"))
+    def document_link(self, obj: Policy) -> str:
+        if not obj.pk or not obj.document:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("policy-document", args=[obj.pk]), obj.document_name)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    """Every reminder recorded and sent: recipient, item, stage and time."""
+
+    list_display = ["created_at", "recipient", "stage", "title", "due", "sent_at", "attempts", "last_error"]
+    list_filter = ["escalation", "source", "item_type"]
+    list_select_related = ["recipient", "item_type"]
+    search_fields = ["title", "recipient__username", "recipient__email", "stage"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [f.name for f in self.model._meta.fields]

@@ -1,0 +1,79 @@
+"""The compliance app's own reminder sources: checks falling due (to their owner and
+evidence owner), follow-up actions and policy reviews."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .models import CheckStatus, Control, ControlCheck, FollowUpAction, Policy
+from .reminders import DueItem, register_source, reminder_window
+
+CHUNK = 2000
+
+
+@register_source("compliance.checks")
+def checks_due(now: datetime) -> Iterator[DueItem]:
+    checks = ControlCheck.objects.filter(
+        status__in=[CheckStatus.OPEN, CheckStatus.REJECTED], due_date__lte=reminder_window(now)
+    ).order_by("pk")
+    # A few hundred people own thousands of checks: load each person once, not per check.
+    people = _users(checks)
+    controls = {c.pk: c for c in Control.objects.filter(pk__in=checks.values("control")).only("code", "title")}
+    kind = str(_("Periodieke controles"))
+    # reverse() once, not once per check: the sweep reads every check falling due.
+    url = reverse("check-page", args=[0]).removesuffix("0/") + "{}/"
+    for check in checks.iterator(chunk_size=CHUNK):
+        control = controls[check.control_id]
+        title = f"{control.code} {control.title} ({check.period_start:%d-%m-%Y}–{check.period_end:%d-%m-%Y})"
+        for recipient_id in {check.owner_id, check.evidence_owner_id} - {None}:
+            yield DueItem(
+                obj=check,
+                recipient=people[recipient_id],
+                due=check.due_date,
+                title=title,
+                url=url.format(check.pk),
+                kind=kind,
+            )
+
+
+def _users(checks: QuerySet[ControlCheck]) -> dict[int, Any]:
+    pairs = checks.order_by().values_list("owner_id", "evidence_owner_id").distinct()
+    ids = {user_id for pair in pairs for user_id in pair if user_id is not None}
+    return get_user_model().objects.in_bulk(ids)
+
+
+@register_source("compliance.actions")
+def actions_due(now: datetime) -> Iterator[DueItem]:
+    actions = FollowUpAction.objects.filter(
+        status__in=[FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS], due_date__lte=reminder_window(now)
+    ).select_related("owner")
+    for action in actions.order_by("pk").iterator(chunk_size=CHUNK):
+        yield DueItem(
+            obj=action,
+            recipient=action.owner,
+            due=action.due_date,
+            title=action.title,
+            url=action.get_absolute_url(),
+            kind=str(_("Actiepunten")),
+        )
+
+
+@register_source("compliance.policies")
+def policy_reviews(now: datetime) -> Iterator[DueItem]:
+    policies = Policy.objects.filter(active=True, next_review__lte=reminder_window(now)).select_related("owner")
+    for policy in policies.order_by("pk").iterator(chunk_size=CHUNK):
+        yield DueItem(
+            obj=policy,
+            recipient=policy.owner,
+            due=policy.next_review,  # type: ignore[arg-type]
+            title=str(_("Beoordeling van %(title)s") % {"title": policy.title}),
+            url=policy.get_absolute_url(),
+            kind=str(_("Beleidsbeoordelingen")),
+        )

@@ -1,0 +1,269 @@
+import threading
+import uuid
+from collections import Counter
+from datetime import date, datetime, timedelta
+from smtplib import SMTPException
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection
+
+from compliance import reminders
+from compliance.models import FollowUpAction, Policy, Reminder
+from compliance.reminders import collect, sweep
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=AMS)
+
+
+@pytest.fixture(autouse=True)
+def _only_the_core_sources(monkeypatch):
+    """These tests count what the core's own sources send; the apps above register duties
+    (workshops, breaches) that would remind the same test users. They have their own tests."""
+    core = {name: source for name, source in reminders.sources().items() if name.startswith("compliance.")}
+    monkeypatch.setattr(reminders, "_sources", core)
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user(username="manager", first_name="Mira", last_name="Manager")
+
+
+@pytest.fixture
+def owner(make_user, manager):
+    return make_user(username="eigenaar", first_name="Olaf", last_name="Eigenaar", manager=manager)
+
+
+def action_for(user, due: date, title: str = "Herstel logging") -> FollowUpAction:
+    return FollowUpAction.objects.create(title=title, owner=user, due_date=due)
+
+
+def sent_stages(user) -> list[str]:
+    return list(
+        Reminder.objects.filter(recipient=user, sent_at__isnull=False)
+        .order_by("due", "created_at")
+        .values_list("stage", flat=True)
+    )
+
+
+def test_each_stage_goes_out_once_then_weekly_and_escalates_to_the_manager(owner, manager, settings):
+    settings.REMINDER_DAYS_BEFORE = [14, 7, 1]
+    settings.REMINDER_DAYS_OVERDUE = [1, 7]
+    settings.REMINDER_ESCALATE_AFTER_DAYS = 7
+    due = date(2021, 6, 30)
+    action_for(owner, due)
+
+    day = date(2021, 6, 1)
+    while day <= date(2021, 7, 31):
+        for hour in (8, 16):  # two sweeps a day send nothing twice
+            sweep(at(day, hour))
+        day += timedelta(days=1)
+
+    assert sent_stages(owner) == [
+        "before-14",
+        "before-7",
+        "before-1",
+        "due",
+        "overdue-1",
+        "overdue-7",
+        "overdue-14",
+        "overdue-21",
+        "overdue-28",
+    ]
+    assert sent_stages(manager) == ["escalate"]
+    per_person = Counter(message.to[0] for message in mail.outbox)
+    assert per_person == {owner.email: 9, manager.email: 1}
+
+
+def test_an_item_created_late_gets_only_its_latest_stage(owner):
+    action_for(owner, date(2021, 6, 30))
+    assert sweep(at(date(2021, 6, 29))) == 1
+    assert list(Reminder.objects.values_list("stage", flat=True)) == ["before-1"]
+
+
+def test_one_digest_per_person_lists_every_item_grouped_in_dutch_with_absolute_links(owner, settings):
+    settings.SITE_URL = "https://waarborg.example"
+    first = action_for(owner, date(2021, 6, 30), "Herstel logging")
+    action_for(owner, date(2021, 7, 2), "Vernieuw certificaat")
+    Policy.objects.create(title="Informatiebeveiligingsbeleid", owner=owner, next_review=date(2021, 7, 1))
+
+    assert sweep(at(date(2021, 6, 29))) == 1
+
+    [message] = mail.outbox
+    assert message.to == [owner.email]
+    assert message.subject == "Waarborg: 3 herinneringen"
+    text = message.body
+    for title in ("Herstel logging", "Vernieuw certificaat", "Beoordeling van Informatiebeveiligingsbeleid"):
+        assert title in text
+    assert "Actiepunten" in text and "Beleidsbeoordelingen" in text and "Beste Olaf Eigenaar" in text
+    assert f"https://waarborg.example{first.get_absolute_url()}" in text
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and 'href="https://waarborg.example/admin/' in html
+
+
+def test_an_item_overdue_long_enough_is_escalated_to_the_manager_as_its_own_stage(owner, manager):
+    action_for(owner, date(2021, 6, 1), "Pentest-bevindingen oplossen")
+
+    sweep(at(date(2021, 6, 9)))
+
+    assert sent_stages(owner) == ["overdue-7"]
+    escalation = Reminder.objects.get(recipient=manager)
+    assert escalation.stage == "escalate" and escalation.escalation
+    assert "Olaf Eigenaar" in escalation.title
+    manager_mail = next(m for m in mail.outbox if m.to == [manager.email])
+    assert "Escalaties" in manager_mail.body
+
+
+def test_a_recipient_without_an_email_address_is_skipped(make_user):
+    nobody = make_user(email="")
+    action_for(nobody, date(2021, 6, 30))
+    assert sweep(at(date(2021, 6, 30))) == 0
+    assert not Reminder.objects.exists()
+
+
+def test_an_smtp_failure_keeps_the_reminder_and_retries_with_back_off(owner, settings, monkeypatch):
+    settings.REMINDER_RETRY_BASE_SECONDS = 300
+    action_for(owner, date(2021, 6, 30))
+    now = at(date(2021, 6, 30))
+
+    def smtp_down(self, messages):
+        raise SMTPException("421 service not available")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", smtp_down)
+        assert sweep(now) == 0
+        row = Reminder.objects.get()
+        assert row.sent_at is None and row.attempts == 1 and "421" in row.last_error
+        assert row.next_attempt_at == now + timedelta(seconds=300)
+        assert row.claimed_at is None
+        assert sweep(now + timedelta(seconds=400)) == 0  # still down: second attempt
+        row.refresh_from_db()
+        assert row.attempts == 2 and row.next_attempt_at == now + timedelta(seconds=400 + 600)
+
+    assert sweep(now + timedelta(seconds=500)) == 0  # up again, but the back-off has not passed
+    assert sweep(now + timedelta(seconds=1000)) == 1
+    row.refresh_from_db()
+    assert row.sent_at is not None and len(mail.outbox) == 1
+
+
+def test_rows_claimed_by_a_worker_that_died_are_sent_once_the_claim_expires(owner, settings):
+    settings.REMINDER_CLAIM_EXPIRY_SECONDS = 600
+    action_for(owner, date(2021, 6, 30))
+    now = at(date(2021, 6, 30))
+    collect(now)
+    # A worker claimed the row and was killed before sending.
+    Reminder.objects.update(claimed_at=now, claim_token=uuid.uuid4())
+
+    assert sweep(now) == 0  # the claim is fresh: someone may still be sending it
+    assert sweep(now + timedelta(minutes=9)) == 0
+    assert sweep(now + timedelta(minutes=11)) == 1
+    assert Reminder.objects.get().sent_at is not None
+    assert sweep(now + timedelta(minutes=30)) == 0
+
+
+def test_the_command_and_the_beat_task_run_the_same_sweep(owner, capsys):
+    action_for(owner, date(2021, 6, 30))
+    with time_machine.travel(at(date(2021, 6, 30)), tick=False):
+        call_command("send_reminders")
+        assert "1 e-mails sent." in capsys.readouterr().out
+        action_for(owner, date(2021, 6, 30), "Tweede actie")
+        from compliance.tasks import send_reminders
+
+        assert send_reminders.delay().get() == 1
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
+
+
+def _people_with_actions(make_user, count: int, due: date) -> None:
+    for n in range(count):
+        action_for(make_user(), due, f"Actie {n}")
+
+
+def test_a_sweep_costs_the_same_queries_for_3_or_30_recipients(make_user, django_assert_num_queries):
+    due = date(2021, 6, 30)
+    _people_with_actions(make_user, 3, due)
+    sweep(at(due - timedelta(days=20)))  # warm the content-type cache; nothing is due yet
+    # 3 sources: checks (their people, their controls, the checks), actions, policies
+    # + per chunk of 1000 candidates: the keys already recorded, the insert
+    # + per batch of recipients: distinct recipients, claim UPDATE, claimed rows, mark sent
+    # + the final distinct-recipients query that finds nothing
+    with django_assert_num_queries(12):
+        assert sweep(at(due)) == 3
+    _people_with_actions(make_user, 27, due + timedelta(days=1))
+    with django_assert_num_queries(12):
+        assert sweep(at(due + timedelta(days=1))) == 30
+
+
+def _two_sweeps_at_once(now: datetime) -> None:
+    barrier = threading.Barrier(2)
+    first_call = threading.local()
+
+    def meet(rows):
+        if not getattr(first_call, "done", False):
+            first_call.done = True
+            barrier.wait(timeout=30)
+
+    def run():
+        try:
+            sweep(now)
+        finally:
+            connection.close()
+
+    original = reminders._after_claim
+    reminders._after_claim = meet
+    try:
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        reminders._after_claim = original
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_sweeps_send_each_reminder_exactly_once(make_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    due = date(2021, 6, 30)
+    _people_with_actions(make_user, 20, due)
+
+    _two_sweeps_at_once(at(due))
+
+    assert Reminder.objects.count() == 20
+    assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(Reminder.objects.values_list("recipient__email", flat=True))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_without_the_claim_two_concurrent_sweeps_send_twice(make_user, monkeypatch):
+    """The race the claim prevents: both sweeps read the unsent rows before either marks them."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    monkeypatch.setattr(reminders, "UNSAFE_SKIP_CLAIM", True)
+    due = date(2021, 6, 30)
+    _people_with_actions(make_user, 20, due)
+
+    _two_sweeps_at_once(at(due))
+
+    assert len(mail.outbox) == 40
+
+
+def test_a_long_digest_lists_the_first_items_and_counts_the_rest(owner, settings):
+    settings.REMINDER_DIGEST_MAX_ITEMS = 2
+    for n in range(5):
+        action_for(owner, date(2021, 6, 30), f"Actie {n}")
+
+    assert sweep(at(date(2021, 6, 30))) == 1
+
+    body = mail.outbox[0].body
+    assert "Actie 0" in body and "Actie 1" in body and "Actie 4" not in body
+    assert "… en nog 3 andere" in body and "/checks/mine/" in body
+    assert mail.outbox[0].subject == "Waarborg: 5 herinneringen"
