@@ -59,7 +59,7 @@ def log_in(page: Page, username: str) -> None:
             raise SystemExit(f"{username} has a device already; use a fresh database")
         page.screenshot(path=OUT / f"{username}-2fa-enrol.png", full_page=True)
         page.fill("#id_token", totp(secret))
-        page.click("button[type=submit]")
+        page.press("#id_token", "Enter")
         page.wait_for_load_state()
         page.screenshot(path=OUT / f"{username}-2fa-codes.png", full_page=True)
 
@@ -81,9 +81,7 @@ def main() -> int:
             context = browser.new_context(locale="nl-NL", viewport={"width": 1366, "height": 900})
             page = context.new_page()
             violations: list[str] = []
-            page.on(
-                "console", lambda m, v=violations: v.append(m.text) if "Content Security Policy" in m.text else None
-            )
+            page.on("console", lambda m, v=violations, pg=page: _note_csp(f"{pg.url}: {m.text}", v))
             log_in(page, username)
             for path in paths:
                 response = page.goto(f"{BASE}{path}")

@@ -146,3 +146,9 @@ def test_pages_carry_the_security_headers_and_a_strict_csp(client, db):
 def test_the_session_expires(settings):
     assert settings.SESSION_COOKIE_AGE <= 8 * 3600
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_only_the_api_docs_allow_inline_styles(client, auditor):
+    client.force_login(auditor)
+    assert "style-src 'self' 'unsafe-inline'" in client.get("/api/v1/docs/")["Content-Security-Policy"]
+    assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
