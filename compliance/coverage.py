@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from .exporters import safe_text as csv_safe
 from .models import Applicability, Control, Framework, Requirement
 
 
@@ -90,14 +91,6 @@ def _cells(row: SoaRow) -> list[str]:
         ", ".join(row.controls),
         labels[row.coverage],
     ]
-
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading quote."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 def soa_csv(framework: Framework) -> str:

@@ -26,15 +26,15 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from compliance.exporters import safe_text
+
 from .models import DPIA, DataBreach, ProcessingActivity
 from .models.dpia import HIGH_RISK_SCORE, PARTS
 
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe_cell(value: Any) -> str:
-    text = _text(value)
-    return "'" + text if text.startswith(DANGEROUS_PREFIXES) else text
+    """The register's Dutch text of a value, neutralised like every export's cells."""
+    return safe_text(_text(value))
 
 
 def _text(value: Any) -> str:
