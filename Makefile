@@ -28,7 +28,7 @@ test: install
 # Schemathesis against the API schema: FUZZ_EXAMPLES examples per operation.
 FUZZ_EXAMPLES ?= 25
 fuzz: install
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz -q
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz -q -n 2
 
 # Faults on private PostgreSQL, Redis and SMTP instances (never the machine's own services).
 CHAOS ?= postgres_restart redis_restart

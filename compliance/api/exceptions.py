@@ -1,7 +1,7 @@
 import logging
 from typing import Any
 
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -9,10 +9,14 @@ logger = logging.getLogger(__name__)
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus a backstop: input that passed validation but breaks a database
-    rule (a constraint the serializer does not know) is refused with 409, not a 500. It is
-    logged, because it means a validator is missing."""
+    """DRF's handler, plus a backstop: input that passed validation but that the database
+    refuses (a value it cannot hold: 400; a constraint the serializer does not know: 409) is
+    not a 500. It is logged, because it means a validator is missing."""
     response = exception_handler(exc, context)
+    if response is None and isinstance(exc, DataError):
+        # a value the database cannot hold (a time zone offset of +20:30, a year 0)
+        logger.warning("data error on %s: %s", context["request"].path, exc)
+        return Response({"detail": "Ongeldige waarde / invalid value"}, status=400)
     if response is None and isinstance(exc, IntegrityError):
         logger.warning("integrity error on %s: %s", context["request"].path, exc)
         message = "In strijd met een regel van de gegevens / conflicts with a data rule"

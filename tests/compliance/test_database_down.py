@@ -41,3 +41,15 @@ def test_input_that_breaks_a_database_rule_is_a_409_not_a_500(monkeypatch, audit
     response = client.get("/api/v1/services/")
     assert response.status_code == 409
     assert "data rule" in response.json()["detail"]
+
+
+def test_a_value_the_database_cannot_hold_is_a_400(monkeypatch, auditor):
+    from django.db import DataError
+
+    def fail(*args, **kwargs):
+        raise DataError("time zone displacement out of range")
+
+    monkeypatch.setattr(views.ServiceViewSet, "list", fail)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(auditor)
+    assert client.get("/api/v1/services/").status_code == 400

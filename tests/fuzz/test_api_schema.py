@@ -13,10 +13,30 @@ from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
 
-pytestmark = pytest.mark.fuzz
+# Only under `make fuzz` (which sets FUZZ_EXAMPLES), even when a -m option replaces the
+# default "not fuzz" selection.
+pytestmark = [
+    pytest.mark.fuzz,
+    pytest.mark.skipif("FUZZ_EXAMPLES" not in os.environ, reason="run by make fuzz"),
+]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0") or 1)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application directly, not through Django's test client,
+    so the start and end of each request would close the database connection that holds the
+    test's transaction. Django's test client disconnects the same handlers."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
