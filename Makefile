@@ -31,7 +31,7 @@ fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz -q
 
 # Faults on private PostgreSQL, Redis and SMTP instances (never the machine's own services).
-CHAOS ?= postgres_restart redis_restart
+CHAOS ?= postgres_restart redis_restart reminders_killed smtp_down
 chaos: install
 	@set -e; for scenario in $(CHAOS); do echo "== chaos: $$scenario"; (cd scripts/chaos && PY=$(CURDIR)/$(PY) $(CURDIR)/$(PY) $$scenario.py); done
 
