@@ -226,9 +226,7 @@ def test_a_worker_killed_mid_batch_does_not_send_the_digests_it_already_sent_aga
     assert Reminder.objects.filter(sent_at__isnull=True, claim_token__isnull=False).count() == 3
 
     assert sweep(now + timedelta(minutes=11)) == 3  # after the claim expired: only the other three
-    assert Counter(m.to[0] for m in mail.outbox) == Counter(
-        Reminder.objects.values_list("recipient__email", flat=True)
-    )
+    assert Counter(m.to[0] for m in mail.outbox) == Counter(Reminder.objects.values_list("recipient__email", flat=True))
     assert len(mail.outbox) == 5 and not Reminder.objects.filter(sent_at__isnull=True).exists()
 
 
