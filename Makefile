@@ -29,6 +29,7 @@ test: install
 FUZZ_EXAMPLES ?= 25
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz -q
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest tests/reliability/test_import_properties.py -q
 
 # Faults on private PostgreSQL, Redis and SMTP instances (never the machine's own services).
 CHAOS ?= postgres_restart redis_restart reminders_killed smtp_down
