@@ -29,9 +29,10 @@ test: install
 FUZZ_EXAMPLES ?= 25
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -m fuzz tests/fuzz -q -n 2
+	HYPOTHESIS_PROFILE=ci $(PY) -m pytest tests/reliability/test_import_properties.py -q
 
 # Faults on private PostgreSQL, Redis and SMTP instances (never the machine's own services).
-CHAOS ?= postgres_restart redis_restart
+CHAOS ?= postgres_restart redis_restart reminders_killed smtp_down
 chaos: install
 	@set -e; for scenario in $(CHAOS); do echo "== chaos: $$scenario"; (cd scripts/chaos && PY=$(CURDIR)/$(PY) $(CURDIR)/$(PY) $$scenario.py); done
 

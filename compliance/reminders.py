@@ -87,10 +87,13 @@ def sources() -> dict[str, Source]:
 #      (recipient, item, stage), so a stage is recorded once, however many sweeps run;
 #   2. claim the unsent rows of a batch of recipients with one conditional UPDATE
 #      (only rows whose claim is empty or expired), so two sweeps never hold the same row;
-#   3. send one digest e-mail per recipient, then mark the claimed rows sent. A failed
+#   3. send one digest e-mail per recipient and mark its rows sent right after. A failed
 #      send leaves the rows unsent with attempts + 1 and an exponential back-off; a
 #      worker that dies after claiming leaves a claim that expires, and the next sweep
-#      sends those rows.
+#      sends those rows. The one window left: a worker killed after the SMTP server has
+#      accepted a digest and before its UPDATE commits; that digest goes out again once
+#      the claim expires (a duplicate, never a loss). The claim expiry must be longer than
+#      a batch takes to send (REMINDER_BATCH_RECIPIENTS × the SMTP timeout at worst).
 
 
 logger = logging.getLogger(__name__)
@@ -308,8 +311,10 @@ def render_digest(recipient: Any, rows: list[Any]) -> EmailMultiAlternatives:
     return message
 
 
-def _send(rows: list[Any]) -> tuple[list[int], dict[int, str]]:
-    """Step 3: one digest per recipient. Returns (recipients sent, {recipient: error})."""
+def _send(token: uuid.UUID, rows: list[Any], now: datetime) -> tuple[list[int], dict[int, str]]:
+    """Step 3: one digest per recipient, each marked sent as soon as the SMTP server has
+    accepted it, so that a worker killed mid-batch leaves only unsent rows behind for the
+    next sweep. Returns (recipients sent, {recipient: error})."""
     by_recipient: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         by_recipient[row.recipient_id].append(row)
@@ -325,8 +330,26 @@ def _send(rows: list[Any]) -> tuple[list[int], dict[int, str]]:
             logger.warning("reminder digest to user %s failed: %s", recipient_id, exc)
             failed[recipient_id] = f"{type(exc).__name__}: {exc}"[:1000]
         else:
+            _mark_sent(token, items, recipient_id, now)
             sent.append(recipient_id)
     return sent, failed
+
+
+def _mine(token: uuid.UUID, rows: list[Any]) -> models.QuerySet:
+    from .models import Reminder
+
+    if UNSAFE_SKIP_CLAIM:
+        return Reminder.objects.filter(pk__in=[r.pk for r in rows])
+    return Reminder.objects.filter(claim_token=token)
+
+
+def _mark_sent(token: uuid.UUID, rows: list[Any], recipient_id: int, now: datetime) -> None:
+    """One UPDATE per digest, right after the send: the window in which a kill can cause a
+    duplicate is this single statement, not the rest of the batch."""
+    if not _mine(token, rows).filter(recipient=recipient_id).update(sent_at=now):
+        # Only when the send took longer than REMINDER_CLAIM_EXPIRY_SECONDS and another
+        # sweep took the claim over: it may send this digest a second time.
+        logger.warning("reminder claim of user %s expired during the send", recipient_id)
 
 
 def _back_off(attempts: int) -> timedelta:
@@ -334,19 +357,11 @@ def _back_off(attempts: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.REMINDER_RETRY_MAX_SECONDS))
 
 
-def _finish(token: uuid.UUID, rows: list[Any], sent: list[int], failed: dict[int, str], now: datetime) -> None:
-    from .models import Reminder
-
-    mine = (
-        Reminder.objects.filter(pk__in=[r.pk for r in rows])
-        if UNSAFE_SKIP_CLAIM
-        else Reminder.objects.filter(claim_token=token)
-    )
-    if sent:
-        mine.filter(recipient__in=sent).update(sent_at=timezone.now() if now is None else now)
+def _finish(token: uuid.UUID, rows: list[Any], failed: dict[int, str], now: datetime) -> None:
+    """Release the rows whose send failed, with one more attempt and a back-off."""
     for recipient_id, error in failed.items():
         attempts = 1 + max(r.attempts for r in rows if r.recipient_id == recipient_id)
-        mine.filter(recipient=recipient_id).update(
+        _mine(token, rows).filter(recipient=recipient_id).update(
             attempts=F("attempts") + 1,
             next_attempt_at=now + _back_off(attempts),
             last_error=error,
@@ -365,8 +380,8 @@ def deliver(now: datetime) -> int:
         token, rows = claimed
         if not rows:
             continue  # another sweep took this batch between our two queries
-        sent, failed = _send(rows)
-        _finish(token, rows, sent, failed, now)
+        sent, failed = _send(token, rows, now)
+        _finish(token, rows, failed, now)
         emails += len(sent)
         if UNSAFE_SKIP_CLAIM and failed:
             break

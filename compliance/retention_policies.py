@@ -30,3 +30,13 @@ register_policy(
         reason="Bedrijfsgebeurtenissen horen bij de verantwoording: zeven jaar, als de wijzigingshistorie.",
     )
 )
+register_policy(
+    Policy(
+        key="reminders",
+        model="compliance.Reminder",
+        date_field="created_at",
+        default_days=2 * 366,
+        reason="Verstuurde herinneringen: bewijs dat iemand op tijd is aangesproken, twee jaar "
+        "(twee jaarverslagen); daarna niet meer nodig (AVG art. 5(1)(e)).",
+    )
+)

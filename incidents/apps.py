@@ -23,7 +23,7 @@ class IncidentsConfig(AppConfig):
         from compliance import roles
         from compliance.history import track_app
 
-        from . import demo, reminders  # noqa: F401  (they register themselves)
+        from . import demo, reminders, retention_policies  # noqa: F401  (they register themselves)
 
         track_app(self)
         roles.auditor_reads(self.label)

@@ -140,10 +140,23 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]
         raise ValidationError("Het bestand is geen UTF-8-tekst / the file is not UTF-8 text") from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = _checked(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header = next(reader, [])
     rows = ((number, values) for number, values in enumerate(reader, start=2) if any(v.strip() for v in values))
     return header, rows
+
+
+def _checked(reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    """The csv module's own errors (a field beyond its size limit, a broken quote) as a
+    clear refusal instead of a crash."""
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ValidationError(f"Onleesbare CSV-regel / unreadable CSV line: {error}") from None
+        yield values
 
 
 def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
@@ -242,7 +255,7 @@ def parse_takedown(values: list[Any], positions: dict[str, int]) -> PhishingTake
     try:
         normalised = normalise_url(url)
     except ValidationError:
-        raise ValueError(f"ongeldige URL ‘{url}’ / invalid URL") from None
+        raise ValueError(f"ongeldige URL ‘{url[:200]}’ / invalid URL") from None
     outcome_text = _text(_cell(values, positions, "outcome")).lower()
     outcome = OUTCOME_ALIASES.get(outcome_text)
     if outcome is None:
@@ -369,7 +382,11 @@ def _import(
     except ValidationError as error:
         report.errors.append(RowProblem(1, " ".join(error.messages)))
         raise ImportRefused(report) from None
-    parsed = _parse_all(rows, positions, parse, report)
+    try:
+        parsed = _parse_all(rows, positions, parse, report)
+    except ValidationError as error:  # a line the reader itself could not read
+        report.errors.append(RowProblem(report.rows + 2, " ".join(error.messages)))
+        raise ImportRefused(report) from None
     if report.errors:
         raise ImportRefused(report)
     fresh = _drop_duplicates(parsed, key, known, report)

@@ -26,7 +26,7 @@ class PrivacyConfig(AppConfig):
         from compliance import roles
         from compliance.history import track_app
 
-        from . import demo, reminders  # noqa: F401  (they register themselves with the core)
+        from . import demo, reminders, retention_policies  # noqa: F401  (they register themselves with the core)
 
         track_app(self)
         roles.auditor_reads(self.label)

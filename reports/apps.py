@@ -9,7 +9,7 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from compliance import access, api_export, exporters, roles  # noqa: F401 (api_export registers its source)
 
-        from . import exports
+        from . import exports, retention_policies  # noqa: F401  (retention_policies registers itself)
         from .access import subscriber
 
         access.on_access(subscriber)

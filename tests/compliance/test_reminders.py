@@ -184,19 +184,50 @@ def _people_with_actions(make_user, count: int, due: date) -> None:
         action_for(make_user(), due, f"Actie {n}")
 
 
-def test_a_sweep_costs_the_same_queries_for_3_or_30_recipients(make_user, django_assert_num_queries):
+def test_a_sweep_costs_a_fixed_number_of_queries_plus_one_update_per_email(make_user, django_assert_num_queries):
     due = date(2021, 6, 30)
     _people_with_actions(make_user, 3, due)
     sweep(at(due - timedelta(days=20)))  # warm the content-type cache; nothing is due yet
     # 3 sources: checks (their people, their controls, the checks), actions, policies
     # + per chunk of 1000 candidates: the keys already recorded, the insert
-    # + per batch of recipients: distinct recipients, claim UPDATE, claimed rows, mark sent
+    # + per batch of recipients: distinct recipients, claim UPDATE, claimed rows
+    # + per e-mail: the UPDATE marking its rows sent (right after the send, so that a
+    #   worker killed mid-batch does not send the batch's earlier digests again)
     # + the final distinct-recipients query that finds nothing
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11 + 3):
         assert sweep(at(due)) == 3
     _people_with_actions(make_user, 27, due + timedelta(days=1))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11 + 30):
         assert sweep(at(due + timedelta(days=1))) == 30
+
+
+class Killed(BaseException):
+    """SIGKILL, as seen from inside: nothing after it runs, no `except Exception` catches it."""
+
+
+def test_a_worker_killed_mid_batch_does_not_send_the_digests_it_already_sent_again(make_user, settings, monkeypatch):
+    settings.REMINDER_BATCH_RECIPIENTS = 10
+    settings.REMINDER_CLAIM_EXPIRY_SECONDS = 600
+    due = date(2021, 6, 30)
+    _people_with_actions(make_user, 5, due)
+    now = at(due)
+    original = mail.backends.locmem.EmailBackend.send_messages
+
+    def killed_at_the_third(self, messages):
+        if len(mail.outbox) == 2:
+            raise Killed
+        return original(self, messages)
+
+    with monkeypatch.context() as patch:
+        patch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", killed_at_the_third)
+        with pytest.raises(Killed):
+            sweep(now)
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 2  # recorded as they went out
+    assert Reminder.objects.filter(sent_at__isnull=True, claim_token__isnull=False).count() == 3
+
+    assert sweep(now + timedelta(minutes=11)) == 3  # after the claim expired: only the other three
+    assert Counter(m.to[0] for m in mail.outbox) == Counter(Reminder.objects.values_list("recipient__email", flat=True))
+    assert len(mail.outbox) == 5 and not Reminder.objects.filter(sent_at__isnull=True).exists()
 
 
 def _two_sweeps_at_once(now: datetime) -> None:

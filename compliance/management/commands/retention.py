@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from compliance.retention import apply_retention, policies
+from compliance.retention import AT_LEAST_SEVEN_YEARS, NEVER, apply_retention, policies
 
 
 class Command(BaseCommand):
@@ -16,6 +16,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{policy.key:<24} {policy.model:<32} {policy.days:>6} d  {policy.action:<13} {policy.reason}"
             )
+        self.stdout.write(f"never removed: {', '.join(sorted(NEVER))} (the change history and its hash chain)")
+        self.stdout.write(f"at least seven years: {', '.join(sorted(AT_LEAST_SEVEN_YEARS))}")
         if apply:
             for key, count in apply_retention().items():
                 self.stdout.write(f"{key}: {count}")
