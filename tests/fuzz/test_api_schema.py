@@ -21,7 +21,7 @@ pytestmark = [
 ]
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "0") or 1)
+EXAMPLES = max(1, int(os.environ.get("FUZZ_EXAMPLES", "1")))
 
 
 @pytest.fixture(autouse=True)
