@@ -3,6 +3,7 @@ security officer. Every action calls the domain functions (four eyes included)."
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -16,7 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import ReadOnlyAdmin, WaarborgAdmin
+from . import stats
+from .admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
 from .controls import accept_check, reject_check, submit_check
 from .evidence import add_evidence, attach_document, check_upload
 from .forms import FrameworkUploadForm
@@ -155,6 +157,13 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+CHECK_FIGURE_TITLES = [
+    ("control_checks_due", _("jaar uiterste datum")),
+    ("control_checks_accepted_on_time", _("jaar uiterste datum, op tijd geaccepteerd")),
+    ("control_checks_overdue", _("jaar uiterste datum, te laat")),
+]
+
+
 class EvidenceInlineForm(forms.ModelForm):
     upload = forms.FileField(label=_("bestand"), required=False)
 
@@ -197,7 +206,15 @@ class EvidenceInline(admin.TabularInline):
 @admin.register(ControlCheck)
 class ControlCheckAdmin(WaarborgAdmin):
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
-    list_filter = [MineFilter, OverdueFilter, "status", "result", "control__frequency"]
+    list_filter = [
+        MineFilter,
+        OverdueFilter,
+        "status",
+        "result",
+        "control__frequency",
+        # the annual report's check figures (compliance.stats.figure_q) link to these
+        *(figure_year_filter(partial(stats.figure_q, key), title, key) for key, title in CHECK_FIGURE_TITLES),
+    ]
     list_select_related = ["control", "owner"]
     search_fields = ["control__code", "control__title", "conclusion"]
     autocomplete_fields = ["owner", "evidence_owner"]
