@@ -18,11 +18,10 @@ from incidents import stats as incident_stats
 from incidents.choices import ExerciseKind
 from incidents.models import Exercise
 from reports import annual
-from tests.reports.demo_fixture import demo, demo_once  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def demo_auditor(demo):  # type: ignore[no-untyped-def]
+def demo_auditor(demo_2021):  # type: ignore[no-untyped-def]
     return demo_user("auditor")
 
 
@@ -51,14 +50,14 @@ def test_the_report_page_links_each_figure_to_its_list(client_as, demo_auditor):
     assert '<a href="/admin/incidents/calamity/?calamities=2021">21</a>' in html
 
 
-def test_a_user_sees_no_link_to_a_list_they_may_not_open(client_as, demo):
+def test_a_user_sees_no_link_to_a_list_they_may_not_open(client_as, demo_2021):
     privacy_officer = demo_user("privacy")
     html = client_as(privacy_officer).get("/reports/annual/2021/").content.decode()
     assert "/admin/incidents/calamity/" not in html
     assert "/admin/privacy/dpia/?dpias=2021" in html
 
 
-def test_the_2021_report_reproduces_the_seed(demo):
+def test_the_2021_report_reproduces_the_seed(demo_2021):
     report = annual.annual_report(2021)
     assert report["incidents_handled"] == 236
     assert report["calamities"] == 21
@@ -73,7 +72,7 @@ def test_the_2021_report_reproduces_the_seed(demo):
     assert 0 < report["previous_year"]["incidents_handled"] < 236
 
 
-def test_the_ddos_attacks_of_2021_peak_in_july_and_august(demo):
+def test_the_ddos_attacks_of_2021_peak_in_july_and_august(demo_2021):
     incidents_chart, ddos_chart, takedowns_chart = annual.monthly_charts(2021)
     attacks = ddos_chart.series[0][1]
     assert len(attacks) == 12 and sum(attacks) == annual.annual_report(2021)["ddos_attacks"]
@@ -84,7 +83,7 @@ def test_the_ddos_attacks_of_2021_peak_in_july_and_august(demo):
     assert sum(incidents_chart.series[1][1]) == 21
 
 
-def test_the_2021_exercises_are_an_announced_anti_ddos_test_in_a_maintenance_window_and_isidoor(demo):
+def test_the_2021_exercises_are_an_announced_anti_ddos_test_in_a_maintenance_window_and_isidoor(demo_2021):
     anti_ddos = Exercise.objects.get(kind=ExerciseKind.ANTI_DDOS, held_on__year=2021)
     assert anti_ddos.in_maintenance_window and anti_ddos.announced_in_advance
     isidoor = Exercise.objects.get(kind=ExerciseKind.ISIDOOR, held_on__year=2021)
@@ -100,7 +99,7 @@ def _page_figures(html: str) -> dict[str, int]:
     return found
 
 
-def test_the_command_the_api_and_the_page_show_the_same_numbers(demo, api_as, client_as, demo_auditor):
+def test_the_command_the_api_and_the_page_show_the_same_numbers(demo_2021, api_as, client_as, demo_auditor):
     from_command = command_json(2021)
     from_api = api_as(demo_auditor).get("/api/v1/reports/annual/2021/").json()
     assert from_api == from_command
@@ -109,7 +108,7 @@ def test_the_command_the_api_and_the_page_show_the_same_numbers(demo, api_as, cl
     assert page["calamities"] == 21 and page["fraud_account_removals"] == 15069
 
 
-def test_the_report_runs_the_same_queries_for_the_demo_and_for_more_rows(demo):
+def test_the_report_runs_the_same_queries_for_the_demo_and_for_more_rows(demo_2021):
     from django.db import connection
 
     from incidents.models import Calamity, FraudAccountRemoval, Incident
@@ -129,3 +128,30 @@ def test_the_report_runs_the_same_queries_for_the_demo_and_for_more_rows(demo):
     assert second["incidents_handled"] >= first["incidents_handled"]
     assert Calamity.objects.exists()
     assert len(few) == len(many) == 2 * (6 + 6 + 1 + 1)
+
+
+def test_the_dashboard_of_2021_shows_the_ddos_peaks_and_links_to_other_years(client_as, demo_auditor):
+    html = client_as(demo_auditor).get("/dashboard/?year=2021").content.decode()
+    assert "DDoS-aanvallen per maand in 2021" in html
+    attacks = annual.monthly_charts(2021)[1].series[0][1]
+    assert f'jul</th><td class="num">{attacks[6]}</td>' in html
+    assert f'aug</th><td class="num">{attacks[7]}</td>' in html
+    assert 'href="?year=2020"' in html and 'href="?year=2022"' in html
+    assert "<script" not in html and "style=" not in html
+
+
+def test_the_dashboard_refuses_an_impossible_year(client_as, demo_auditor):
+    assert client_as(demo_auditor).get("/dashboard/?year=abc").status_code == 404
+    assert client_as(demo_auditor).get("/dashboard/?year=10000").status_code == 404
+
+
+def test_the_pdf_report_has_the_monthly_charts(demo_2021):
+    from reports.pdf import annual_report_pdf
+
+    titles = [chart.title for chart in annual.report_charts(2021)]
+    assert titles[:3] == [
+        "Incidenten en calamiteiten per maand in 2021",
+        "DDoS-aanvallen per maand in 2021",
+        "Phishingsites offline gehaald per maand in 2021",
+    ]
+    assert annual_report_pdf(annual.annual_report(2021)).startswith(b"%PDF")
