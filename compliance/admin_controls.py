@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import stats
+from . import dossier, stats
 from .admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
 from .controls import accept_check, reject_check, submit_check
 from .evidence import add_evidence, attach_document, check_upload
@@ -122,9 +122,31 @@ class ControlAdmin(WaarborgAdmin):
     list_select_related = ["owner", "evidence_owner"]
     search_fields = ["code", "title", "objective"]
     autocomplete_fields = ["owner", "evidence_owner", "services", "requirements"]
+    readonly_fields = ["dossier_link"]
+    actions = ["download_dossier"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Control]:
         return super().get_queryset(request).with_state()  # type: ignore[attr-defined]
+
+    @admin.display(description=_("bewijsdossier"))
+    def dossier_link(self, obj: Control) -> str:
+        if obj.pk is None:
+            return "–"
+        url = f"{reverse('dossier')}?control={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Bewijsdossier samenstellen"))
+
+    def has_dossier_permission(self, request: HttpRequest) -> bool:
+        return dossier.may_download(request.user)
+
+    @admin.action(description=_("Bewijsdossier van de gekozen maatregel (of alle)"), permissions=["dossier"])
+    def download_dossier(self, request: HttpRequest, queryset: QuerySet[Control]) -> HttpResponse:
+        """One control chosen: its dossier; more: the dossier of all controls. The page asks
+        for the period and builds it (or queues it when large)."""
+        if not dossier.may_download(request.user):
+            raise PermissionDenied
+        pks = list(queryset.values_list("pk", flat=True)[:2])
+        query = f"?control={pks[0]}" if len(pks) == 1 else ""
+        return HttpResponseRedirect(reverse("dossier") + query)
 
     @admin.display(description=_("stand"), ordering="state")
     def state(self, obj: Control) -> str:
