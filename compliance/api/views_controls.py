@@ -107,7 +107,8 @@ class ApplicabilityViewSet(viewsets.ModelViewSet):
 DOSSIER_PARAMETERS = [
     OpenApiParameter("from", OpenApiTypes.DATE, description="Begin van de periode (uiterste datum van de controles)"),
     OpenApiParameter("to", OpenApiTypes.DATE, description="Einde van de periode (tot en met)"),
-    OpenApiParameter("format", OpenApiTypes.STR, enum=list(dossier.FORMATS), description="zip (standaard) of pdf"),
+    # not `format`: DRF reads that for content negotiation
+    OpenApiParameter("output", OpenApiTypes.STR, enum=list(dossier.FORMATS), description="zip (standaard) of pdf"),
 ]
 
 
@@ -138,7 +139,7 @@ class ControlViewSet(viewsets.ModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="dossier", pagination_class=None, filterset_class=None)
     def dossier(self, request: Request, pk: str | None = None) -> Any:
-        """ZIP (or `?format=pdf`: only the summary) of the control's checks due in the period
+        """ZIP (or `?output=pdf`: only the summary) of the control's checks due in the period
         (`from`, `to`: ISO dates; default this year until today), with every evidence file and
         a SHA-256 manifest. A large dossier answers 202 with the URL of its export job."""
         return _dossier(request, self.get_object())
@@ -167,7 +168,7 @@ def _dossier(request: Request, control: Control | None) -> Any:
     try:
         start, end = dossier.parse_period(params.get("from"), params.get("to"))
         chosen = dossier.Dossier(control, start, end)
-        delivery = dossier.deliver(request.user, chosen, params.get("format", "zip"))
+        delivery = dossier.deliver(request.user, chosen, params.get("output", "zip"))
     except dossier.DossierError as error:
         return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
     if delivery.job_url:
