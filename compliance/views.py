@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from config.celery import app as celery_app
 
 from . import dossier
+from .access import notify_access
 from .controls import can_submit, submit_check
 from .evidence import add_evidence, can_download
 from .filters import ControlCheckFilter
@@ -159,7 +160,9 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not evidence.file:
         raise Http404
-    return _file_response(evidence.file, evidence.original_name, evidence.mime_type or "application/octet-stream")
+    response = _file_response(evidence.file, evidence.original_name, evidence.mime_type or "application/octet-stream")
+    notify_access(request.user, "download", name="compliance.evidence", object=evidence, sha256=evidence.sha256)
+    return response
 
 
 @login_required
@@ -168,7 +171,11 @@ def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     if not policy.document:
         raise Http404
-    return _file_response(policy.document, policy.document_name, "application/octet-stream")
+    response = _file_response(policy.document, policy.document_name, "application/octet-stream")
+    notify_access(
+        request.user, "download", name="compliance.policy_document", object=policy, sha256=policy.document_sha256
+    )
+    return response
 
 
 def _dossier_response(request: HttpRequest, delivery: Any) -> HttpResponse:

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import dossier, filters
+from ..access import notify_access
 from ..controls import accept_check, reject_check, submit_check
 from ..coverage import soa_csv, soa_rows, soa_xlsx
 from ..evidence import add_evidence, attach_document
@@ -78,6 +79,8 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(status=status.HTTP_403_FORBIDDEN)
         export = request.query_params.get("export", "json")
         name = f"verklaring-van-toepasselijkheid-{framework.ref_id}"
+        if export in ("csv", "xlsx"):
+            notify_access(request.user, "export", name="compliance.soa", object=framework, format=export)
         if export == "csv":
             response = HttpResponse(soa_csv(framework), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
