@@ -194,3 +194,8 @@ def test_a_large_dossier_runs_as_an_export_job(accepted, api_as, auditor, settin
     assert hashlib.sha256(content).hexdigest() == job.sha256
     assert all(sha256sum_c(read_zip(content)).values())
     assert set(AccessLog.objects.values_list("action", flat=True)) == {"export_requested", "export", "download"}
+
+
+def test_a_list_filter_with_an_id_too_large_for_the_database_is_a_400(api_as, auditor):
+    response = api_as(auditor).get("/api/v1/controls/", {"service": "15565479100947885981696"})
+    assert response.status_code == 400
