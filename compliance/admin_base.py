@@ -1,10 +1,16 @@
 """The admin base every app's ModelAdmin derives from."""
 
+from collections.abc import Callable
 from typing import Any
 
 from auditlog.mixins import AuditlogHistoryAdminMixin
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from .filters import MAX_YEAR, MIN_YEAR
 
 
 class WaarborgAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
@@ -29,3 +35,29 @@ class ReadOnlyAdmin(WaarborgAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def figure_year_filter(
+    rule: Callable[[int], Q], title: Any, parameter_name: str, first_year: int = 2015
+) -> type[admin.SimpleListFilter]:
+    """An admin filter "the records an annual-report figure counts in year X".
+
+    `rule(year)` is the very condition the figure's statistics function counts with, so the
+    report's link to this filter lands on exactly the records behind the figure. The choices
+    are the years themselves: listing them needs no query."""
+
+    class FigureYearFilter(admin.SimpleListFilter):
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+            return [(str(y), str(y)) for y in range(timezone.localdate().year, first_year - 1, -1)]
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+            value = self.value()
+            if not value:
+                return queryset
+            if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
+                raise IncorrectLookupParameters(f"{parameter_name}={value}")
+            return queryset.filter(rule(int(value)))
+
+    FigureYearFilter.title = title
+    FigureYearFilter.parameter_name = parameter_name
+    return FigureYearFilter

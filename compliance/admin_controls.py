@@ -3,6 +3,7 @@ security officer. Every action calls the domain functions (four eyes included)."
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -16,7 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .admin_base import ReadOnlyAdmin, WaarborgAdmin
+from . import dossier, stats
+from .admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
 from .controls import accept_check, reject_check, submit_check
 from .evidence import add_evidence, attach_document, check_upload
 from .forms import FrameworkUploadForm
@@ -120,9 +122,31 @@ class ControlAdmin(WaarborgAdmin):
     list_select_related = ["owner", "evidence_owner"]
     search_fields = ["code", "title", "objective"]
     autocomplete_fields = ["owner", "evidence_owner", "services", "requirements"]
+    readonly_fields = ["dossier_link"]
+    actions = ["download_dossier"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Control]:
         return super().get_queryset(request).with_state()  # type: ignore[attr-defined]
+
+    @admin.display(description=_("bewijsdossier"))
+    def dossier_link(self, obj: Control) -> str:
+        if obj.pk is None:
+            return "–"
+        url = f"{reverse('dossier')}?control={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, _("Bewijsdossier samenstellen"))
+
+    def has_dossier_permission(self, request: HttpRequest) -> bool:
+        return dossier.may_download(request.user)
+
+    @admin.action(description=_("Bewijsdossier van de gekozen maatregel (of alle)"), permissions=["dossier"])
+    def download_dossier(self, request: HttpRequest, queryset: QuerySet[Control]) -> HttpResponse:
+        """One control chosen: its dossier; more: the dossier of all controls. The page asks
+        for the period and builds it (or queues it when large)."""
+        if not dossier.may_download(request.user):
+            raise PermissionDenied
+        pks = list(queryset.values_list("pk", flat=True)[:2])
+        query = f"?control={pks[0]}" if len(pks) == 1 else ""
+        return HttpResponseRedirect(reverse("dossier") + query)
 
     @admin.display(description=_("stand"), ordering="state")
     def state(self, obj: Control) -> str:
@@ -153,6 +177,13 @@ class OverdueFilter(admin.SimpleListFilter):
         if self.value() == "0":
             return queryset.not_overdue()  # type: ignore[attr-defined]
         return queryset
+
+
+CHECK_FIGURE_TITLES = [
+    ("control_checks_due", _("jaar uiterste datum")),
+    ("control_checks_accepted_on_time", _("jaar uiterste datum, op tijd geaccepteerd")),
+    ("control_checks_overdue", _("jaar uiterste datum, te laat")),
+]
 
 
 class EvidenceInlineForm(forms.ModelForm):
@@ -197,7 +228,15 @@ class EvidenceInline(admin.TabularInline):
 @admin.register(ControlCheck)
 class ControlCheckAdmin(WaarborgAdmin):
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
-    list_filter = [MineFilter, OverdueFilter, "status", "result", "control__frequency"]
+    list_filter = [
+        MineFilter,
+        OverdueFilter,
+        "status",
+        "result",
+        "control__frequency",
+        # the annual report's check figures (compliance.stats.figure_q) link to these
+        *(figure_year_filter(partial(stats.figure_q, key), title, key) for key, title in CHECK_FIGURE_TITLES),
+    ]
     list_select_related = ["control", "owner"]
     search_fields = ["control__code", "control__title", "conclusion"]
     autocomplete_fields = ["owner", "evidence_owner"]

@@ -11,7 +11,15 @@ class ComplianceConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from . import checks, demo, reminder_sources, retention_policies, roles, signals  # noqa: F401  (they register themselves)
+        from . import (  # noqa: F401  (they register themselves)
+            checks,
+            demo,
+            dossier,
+            reminder_sources,
+            retention_policies,
+            roles,
+            signals,
+        )
         from .history import track_app, track_model
 
         # Events, reminders and seals are records of what happened themselves; they never change.

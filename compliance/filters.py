@@ -1,5 +1,7 @@
 """One FilterSet per model, shared by the API and the pages."""
 
+from typing import Any
+
 import django_filters
 from auditlog.models import LogEntry
 from django import forms
@@ -36,6 +38,18 @@ class YearFilter(django_filters.NumberFilter):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.setdefault("min_value", MIN_YEAR)
         kwargs.setdefault("max_value", MAX_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary key: a whole number a database column can hold; anything else is a 400,
+    not an overflow in the database driver."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
         super().__init__(*args, **kwargs)
 
 
@@ -105,7 +119,7 @@ def _content_types(value: str) -> QuerySet:
 class HistoryFilter(django_filters.FilterSet):
     model = django_filters.CharFilter(method="filter_model", label=_("model (app.model)"))
     object = django_filters.CharFilter(field_name="object_pk", label=_("objectnummer"))
-    user = django_filters.NumberFilter(field_name="actor", label=_("gebruiker (nummer)"))
+    user = IdFilter(field_name="actor", label=_("gebruiker (nummer)"))
     username = django_filters.CharFilter(field_name="actor__username", label=_("gebruikersnaam"))
     since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte", label=_("vanaf"))
     until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt", label=_("tot"))
@@ -121,7 +135,7 @@ class HistoryFilter(django_filters.FilterSet):
 
 class EventFilter(django_filters.FilterSet):
     model = django_filters.CharFilter(method="filter_model", label=_("model (app.model)"))
-    object = django_filters.NumberFilter(field_name="object_id", label=_("objectnummer"))
+    object = IdFilter(field_name="object_id", label=_("objectnummer"))
     since = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="gte", label=_("vanaf"))
     until = django_filters.IsoDateTimeFilter(field_name="timestamp", lookup_expr="lt", label=_("tot"))
 
@@ -153,7 +167,7 @@ class RequirementFilter(django_filters.FilterSet):
 
 
 class ApplicabilityFilter(django_filters.FilterSet):
-    framework = django_filters.NumberFilter(field_name="requirement__framework", label=_("normenkader"))
+    framework = IdFilter(field_name="requirement__framework", label=_("normenkader"))
 
     class Meta:
         model = Applicability
@@ -161,8 +175,8 @@ class ApplicabilityFilter(django_filters.FilterSet):
 
 
 class ControlFilter(django_filters.FilterSet):
-    service = django_filters.NumberFilter(field_name="services", label=_("voorziening"))
-    requirement = django_filters.NumberFilter(field_name="requirements", label=_("eis"))
+    service = IdFilter(field_name="services", label=_("voorziening"))
+    requirement = IdFilter(field_name="requirements", label=_("eis"))
 
     class Meta:
         model = Control
@@ -170,7 +184,7 @@ class ControlFilter(django_filters.FilterSet):
 
 
 class ControlCheckFilter(django_filters.FilterSet):
-    service = django_filters.NumberFilter(field_name="control__services", label=_("voorziening"))
+    service = IdFilter(field_name="control__services", label=_("voorziening"))
     status = django_filters.MultipleChoiceFilter(choices=CheckStatus.choices, label=_("status"))
     due_from = django_filters.DateFilter(field_name="due_date", lookup_expr="gte", label=_("uiterlijk vanaf"))
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("uiterlijk tot en met"))
@@ -192,7 +206,7 @@ class ControlCheckFilter(django_filters.FilterSet):
 
 
 class EvidenceFilter(django_filters.FilterSet):
-    check = django_filters.NumberFilter(field_name="check_obj", label=_("periodieke controle"))
+    check = IdFilter(field_name="check_obj", label=_("periodieke controle"))
     current = django_filters.BooleanFilter(method="filter_current", label=_("laatste versie"))
 
     class Meta:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckResult
+from .models import CheckResult, Control
 
 
 class EvidenceForm(forms.Form):
@@ -21,3 +25,36 @@ class SubmitForm(forms.Form):
 
 class FrameworkUploadForm(forms.Form):
     file = forms.FileField(label=_("YAML-bestand (framework-library)"))
+
+
+def _first_of_year() -> date:
+    return timezone.localdate().replace(month=1, day=1)
+
+
+class DossierForm(forms.Form):
+    """One control or all, a period and a format: what an evidence dossier covers."""
+
+    control = forms.ModelChoiceField(
+        label=_("Maatregel"),
+        queryset=Control.objects.order_by("code"),
+        required=False,
+        empty_label=_("Alle maatregelen"),
+    )
+    date_from = forms.DateField(label=_("Van"), initial=_first_of_year, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=_("Tot en met"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    format = forms.ChoiceField(
+        label=_("Formaat"),
+        choices=[
+            ("zip", _("ZIP: samenvatting, bestanden en SHA-256-manifest")),
+            ("pdf", _("Alleen de samenvatting (PDF)")),
+        ],
+        initial="zip",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            raise forms.ValidationError(_("De einddatum ligt voor de begindatum."))
+        return data

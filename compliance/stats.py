@@ -19,13 +19,27 @@ from django.utils import timezone
 from .models import ControlCheck, accepted_on_time_q
 
 
+def figure_q(key: str, year: int, today: date | None = None) -> Q:
+    """The condition a check meets to count in figure `key` of `year` (the rules above);
+    the annual report counts with it and the checks admin filters with it."""
+    today = today or timezone.localdate()
+    due = Q(due_date__year=year)
+    if key == "control_checks_due":
+        return due
+    if key == "control_checks_accepted_on_time":
+        return due & accepted_on_time_q()
+    if key == "control_checks_overdue":
+        return due & Q(due_date__lt=today) & ~accepted_on_time_q()
+    raise KeyError(key)
+
+
+CHECK_KEYS = ("control_checks_due", "control_checks_accepted_on_time", "control_checks_overdue")
+
+
 def check_figures(year: int, today: date | None = None) -> dict[str, int]:
     """The three figures in one query."""
-    today = today or timezone.localdate()
-    on_time = accepted_on_time_q()
-    figures = ControlCheck.objects.filter(due_date__year=year).aggregate(
-        control_checks_due=Count("pk"),
-        control_checks_accepted_on_time=Count("pk", filter=on_time),
-        control_checks_overdue=Count("pk", filter=Q(due_date__lt=today) & ~on_time),
+    # the outer filter only narrows the scan to the year's checks (each rule includes it)
+    figures = ControlCheck.objects.filter(figure_q("control_checks_due", year, today)).aggregate(
+        **{key: Count("pk", filter=figure_q(key, year, today)) for key in CHECK_KEYS}
     )
     return {key: int(value or 0) for key, value in figures.items()}

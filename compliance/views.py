@@ -12,10 +12,12 @@ from django.views.decorators.http import require_POST
 
 from config.celery import app as celery_app
 
+from . import dossier
+from .access import notify_access
 from .controls import can_submit, submit_check
 from .evidence import add_evidence, can_download
 from .filters import ControlCheckFilter
-from .forms import EvidenceForm, SubmitForm
+from .forms import DossierForm, EvidenceForm, SubmitForm
 from .models import ControlCheck, Evidence, Policy
 
 
@@ -158,7 +160,9 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if not evidence.file:
         raise Http404
-    return _file_response(evidence.file, evidence.original_name, evidence.mime_type or "application/octet-stream")
+    response = _file_response(evidence.file, evidence.original_name, evidence.mime_type or "application/octet-stream")
+    notify_access(request.user, "download", name="compliance.evidence", object=evidence, sha256=evidence.sha256)
+    return response
 
 
 @login_required
@@ -167,4 +171,33 @@ def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
     policy = get_object_or_404(Policy, pk=pk)
     if not policy.document:
         raise Http404
-    return _file_response(policy.document, policy.document_name, "application/octet-stream")
+    response = _file_response(policy.document, policy.document_name, "application/octet-stream")
+    notify_access(
+        request.user, "download", name="compliance.policy_document", object=policy, sha256=policy.document_sha256
+    )
+    return response
+
+
+def _dossier_response(request: HttpRequest, delivery: Any) -> HttpResponse:
+    if delivery.job_url:
+        return redirect(delivery.job_url)
+    response = FileResponse(
+        delivery.file, as_attachment=True, filename=delivery.filename, content_type=delivery.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Dossier-SHA256"] = delivery.sha256
+    return response
+
+
+@login_required
+def dossier_page(request: HttpRequest) -> HttpResponse:
+    """Choose a control (or all) and a period; with `download` in the query, build it."""
+    if not dossier.may_download(request.user):
+        raise PermissionDenied
+    form = DossierForm(request.GET or None)
+    if request.GET.get("download") and form.is_valid():
+        data = form.cleaned_data
+        chosen = dossier.Dossier(data["control"], data["date_from"], data["date_to"])
+        return _dossier_response(request, dossier.deliver(request.user, chosen, data["format"]))
+    return render(request, "compliance/dossier.html", {"form": form})

@@ -362,6 +362,10 @@ REMINDER_RETRY_MAX_SECONDS = envint("REMINDER_RETRY_MAX_SECONDS", 86400)
 REMINDER_BATCH_RECIPIENTS = envint("REMINDER_BATCH_RECIPIENTS", 100)
 # A digest lists at most this many items per kind, then says how many more there are.
 REMINDER_DIGEST_MAX_ITEMS = envint("REMINDER_DIGEST_MAX_ITEMS", 50)
+# Evidence dossiers up to this many files and bytes are built in the request; larger ones
+# run as a background export job (compliance/dossier.py).
+DOSSIER_SYNC_MAX_FILES = envint("DOSSIER_SYNC_MAX_FILES", 200)
+DOSSIER_SYNC_MAX_BYTES = envint("DOSSIER_SYNC_MAX_BYTES", 50 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE["generate-checks"] = {
     "task": "compliance.tasks.generate_checks",
     "schedule": crontab(hour=2, minute=30),

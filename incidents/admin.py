@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -17,10 +18,10 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin_base import ReadOnlyAdmin, WaarborgAdmin
+from compliance.admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
 from compliance.models import FollowUpAction
 
-from . import services
+from . import services, stats
 from .choices import CalamityLevel, ImportKind, Status
 from .imports import ImportRefused, import_file
 from .models import (
@@ -40,6 +41,23 @@ from .pseudonyms import pseudonymise_account
 from .workflow import INITIAL_STATUSES, allowed_next
 
 FIRST_YEAR = 2019
+
+
+def figure_filter(key: str, title: Any) -> type[admin.SimpleListFilter]:
+    """The records annual figure `key` counts in a year (incidents.stats.FIGURE_RULES);
+    the annual report links to `?<key>=<year>`."""
+    return figure_year_filter(lambda year: stats.figure_q(key, year), title, key, first_year=FIRST_YEAR)
+
+
+class ExactCountForFiguresMixin:
+    """The big registers count at most INCIDENTS_ADMIN_COUNT_LIMIT rows per page, but a list
+    reached from an annual figure must show the figure itself: with a figure filter in the
+    query string the count is exact (one COUNT over the year's index range, as the report)."""
+
+    def get_paginator(self, request: HttpRequest, queryset: QuerySet, per_page: int, *args: Any, **kwargs: Any) -> Any:
+        if any(key in request.GET for key in stats.FIGURE_RULES):
+            return Paginator(queryset, per_page, *args, **kwargs)
+        return super().get_paginator(request, queryset, per_page, *args, **kwargs)  # type: ignore[misc]
 
 
 def year_filter(field: str, title: Any) -> type[admin.SimpleListFilter]:
@@ -154,7 +172,13 @@ class IncidentAdmin(WaarborgAdmin):
         "closed_at",
         "escalation",
     ]
-    list_filter = ["status", "category", "severity", "detection_source", year_filter("closed_at", _("jaar gesloten"))]
+    list_filter = [
+        "status",
+        "category",
+        "severity",
+        "detection_source",
+        figure_filter("incidents_handled", _("jaar afgehandeld")),
+    ]
     list_select_related = ["owner", "calamity"]
     search_fields = ["reference", "title", "supplier_reference"]
     autocomplete_fields = ["owner", "services"]
@@ -232,7 +256,7 @@ class CalamityForm(forms.ModelForm):
 class CalamityAdmin(WaarborgAdmin):
     form = CalamityForm
     list_display = ["incident", "level", "declared_at", "declared_by"]
-    list_filter = ["level", year_filter("declared_at", _("jaar"))]
+    list_filter = ["level", figure_filter("calamities", _("jaar uitgeroepen"))]
     list_select_related = ["incident", "declared_by"]
     search_fields = ["incident__reference", "incident__title", "reason"]
     autocomplete_fields = ["incident"]
@@ -261,7 +285,7 @@ class CalamityAdmin(WaarborgAdmin):
 @admin.register(DDoSAttack)
 class DDoSAttackAdmin(WaarborgAdmin):
     list_display = ["started_at", "vector", "peak_gbps", "mitigated", "interruption_minutes", "service", "incident"]
-    list_filter = ["vector", "mitigated", "service", year_filter("started_at", _("jaar"))]
+    list_filter = ["vector", "mitigated", "service", figure_filter("ddos_attacks", _("jaar begonnen"))]
     list_select_related = ["service", "incident"]
     search_fields = ["notes", "incident__reference"]
     autocomplete_fields = ["incident", "service"]
@@ -326,7 +350,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(PhishingTakedown)
-class PhishingTakedownAdmin(ImportAdminMixin, WaarborgAdmin):
+class PhishingTakedownAdmin(ExactCountForFiguresMixin, ImportAdminMixin, WaarborgAdmin):
     import_kind = ImportKind.TAKEDOWNS
     list_display = [
         "normalised_url",
@@ -337,7 +361,12 @@ class PhishingTakedownAdmin(ImportAdminMixin, WaarborgAdmin):
         "completed_at",
         "hosting_provider",
     ]
-    list_filter = ["outcome", "kind", year_filter("reported_at", _("jaar gemeld"))]
+    list_filter = [
+        "outcome",
+        "kind",
+        year_filter("reported_at", _("jaar gemeld")),
+        figure_filter("phishing_takedowns", _("jaar afgehandeld")),
+    ]
     search_fields = ["^normalised_url"]
     readonly_fields = ["normalised_url", "completed_at", "import_batch"]
     # A million rows: no full COUNT on every page (see incidents/paginators.py), no date_hierarchy.
@@ -369,11 +398,16 @@ class FraudAccountRemovalForm(forms.ModelForm):
 
 
 @admin.register(FraudAccountRemoval)
-class FraudAccountRemovalAdmin(ImportAdminMixin, WaarborgAdmin):
+class FraudAccountRemovalAdmin(ExactCountForFiguresMixin, ImportAdminMixin, WaarborgAdmin):
     import_kind = ImportKind.FRAUD_REMOVALS
     form = FraudAccountRemovalForm
     list_display = ["removed_at", "short_pseudonym", "reason", "victim_informed", "new_digid_requested"]
-    list_filter = ["reason", "victim_informed", "new_digid_requested", year_filter("removed_at", _("jaar"))]
+    list_filter = [
+        "reason",
+        "victim_informed",
+        "new_digid_requested",
+        figure_filter("fraud_account_removals", _("jaar verwijderd")),
+    ]
     search_fields = ["=pseudonym"]
     readonly_fields = ["pseudonym", "import_batch"]
     show_full_result_count = False
@@ -387,7 +421,7 @@ class FraudAccountRemovalAdmin(ImportAdminMixin, WaarborgAdmin):
 @admin.register(MisuseInvestigation)
 class MisuseInvestigationAdmin(WaarborgAdmin):
     list_display = ["partner_reference", "chain_partner", "subject", "opened_on", "closed_on", "outcome"]
-    list_filter = ["chain_partner", "outcome", year_filter("opened_on", _("jaar geopend"))]
+    list_filter = ["chain_partner", "outcome", figure_filter("misuse_investigations", _("jaar geopend"))]
     list_select_related = ["service"]
     search_fields = ["partner_reference", "chain_partner", "subject"]
     autocomplete_fields = ["service"]

@@ -15,10 +15,11 @@ What counts in a year (Amsterdam time), as the annual report defines it:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Model, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
@@ -45,18 +46,38 @@ def _in_year(field: str, year: int) -> dict[str, Any]:
     return {f"{field}__gte": start, f"{field}__lt": end}
 
 
+def _date_in_year(field: str, year: int) -> dict[str, Any]:
+    return {f"{field}__gte": date(year, 1, 1), f"{field}__lt": date(year + 1, 1, 1)}
+
+
+# The counting rule of each figure, defined once: (model, field, lookup of the year on it).
+# The annual report, the monthly charts and the admin filters behind the report's links
+# all read these, so a figure and the list it links to cannot disagree.
+FIGURE_RULES: dict[str, tuple[type[Model], str, Callable[[str, int], dict[str, Any]]]] = {
+    "incidents_handled": (Incident, "closed_at", _in_year),
+    "calamities": (Calamity, "declared_at", _in_year),
+    "ddos_attacks": (DDoSAttack, "started_at", _in_year),
+    "phishing_takedowns": (PhishingTakedown, "completed_at", _in_year),
+    "misuse_investigations": (MisuseInvestigation, "opened_on", _date_in_year),
+    "fraud_account_removals": (FraudAccountRemoval, "removed_at", _in_year),
+}
+
+
+def figure_q(key: str, year: int) -> Q:
+    """The condition a record of FIGURE_RULES[key]'s model meets to count in `year`."""
+    _model, field, bounds = FIGURE_RULES[key]
+    return Q(**bounds(field, year))
+
+
+def figure_queryset(key: str, year: int) -> QuerySet[Any]:
+    """The records figure `key` counts in `year`."""
+    model = FIGURE_RULES[key][0]
+    return model._default_manager.filter(figure_q(key, year))
+
+
 def annual_figures(year: int) -> dict[str, int]:
     """The six figures of the incidents chapter of the annual report: six COUNT queries."""
-    return {
-        "incidents_handled": Incident.objects.filter(**_in_year("closed_at", year)).count(),
-        "calamities": Calamity.objects.filter(**_in_year("declared_at", year)).count(),
-        "ddos_attacks": DDoSAttack.objects.filter(**_in_year("started_at", year)).count(),
-        "phishing_takedowns": PhishingTakedown.objects.filter(**_in_year("completed_at", year)).count(),
-        "misuse_investigations": MisuseInvestigation.objects.filter(
-            opened_on__gte=date(year, 1, 1), opened_on__lt=date(year + 1, 1, 1)
-        ).count(),
-        "fraud_account_removals": FraudAccountRemoval.objects.filter(**_in_year("removed_at", year)).count(),
-    }
+    return {key: figure_queryset(key, year).count() for key in ANNUAL_KEYS}
 
 
 def _per_month(queryset: Any, field: str, **aggregates: Any) -> dict[int, dict[str, Any]]:
@@ -77,27 +98,23 @@ def monthly_counts(year: int) -> list[dict[str, Any]]:
         .order_by("m", "category")
     ):
         started[row["m"]][row["category"]] = row["n"]
-    handled = _per_month(Incident.objects.filter(**_in_year("closed_at", year)), "closed_at", n=Count("id"))
-    calamities = _per_month(Calamity.objects.filter(**_in_year("declared_at", year)), "declared_at", n=Count("id"))
+    handled = _per_month(figure_queryset("incidents_handled", year), "closed_at", n=Count("id"))
+    calamities = _per_month(figure_queryset("calamities", year), "declared_at", n=Count("id"))
     ddos = _per_month(
-        DDoSAttack.objects.filter(**_in_year("started_at", year)),
+        figure_queryset("ddos_attacks", year),
         "started_at",
         n=Count("id"),
         peak=Max("peak_gbps"),
         volume=Sum("peak_gbps"),
         interruption=Sum("interruption_minutes"),
     )
-    takedowns = _per_month(
-        PhishingTakedown.objects.filter(**_in_year("completed_at", year)), "completed_at", n=Count("id")
-    )
+    takedowns = _per_month(figure_queryset("phishing_takedowns", year), "completed_at", n=Count("id"))
     misuse = _per_month(
-        MisuseInvestigation.objects.filter(opened_on__gte=date(year, 1, 1), opened_on__lt=date(year + 1, 1, 1)),
+        figure_queryset("misuse_investigations", year),
         "opened_on",
         n=Count("id"),
     )
-    removals = _per_month(
-        FraudAccountRemoval.objects.filter(**_in_year("removed_at", year)), "removed_at", n=Count("id")
-    )
+    removals = _per_month(figure_queryset("fraud_account_removals", year), "removed_at", n=Count("id"))
     return [
         {
             "month": month,
@@ -120,7 +137,7 @@ def monthly_counts(year: int) -> list[dict[str, Any]]:
 def repeat_victims(year: int) -> int:
     """Pseudonyms (accounts) removed more than once in the year."""
     return (
-        FraudAccountRemoval.objects.filter(**_in_year("removed_at", year))
+        figure_queryset("fraud_account_removals", year)
         .values("pseudonym")
         .annotate(n=Count("id"))
         .filter(n__gt=1)

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin_base import WaarborgAdmin
+from compliance.admin_base import WaarborgAdmin, figure_year_filter
 
-from . import breaches, dpias, scoring, workshops
+from . import breaches, dpias, scoring, stats, workshops
 from .models import (
     DPIA,
     Answer,
@@ -39,6 +39,12 @@ from .models import (
 )
 from .models.dpia import PARTS, SECTIONS
 from .models.register import SCREENING_FLAGS, SPECIAL_CATEGORIES
+
+
+def figure_filter(key: str, title: Any) -> type[admin.SimpleListFilter]:
+    """The records annual figure `key` counts in a year (privacy.stats.FIGURE_RULES);
+    the annual report links to `?<key>=<year>`."""
+    return figure_year_filter(lambda year: stats.figure_q(key, year), title, key)
 
 
 def countdown(seconds: int | None) -> str:
@@ -80,7 +86,14 @@ class TransferInline(admin.TabularInline):
 class ProcessingActivityAdmin(WaarborgAdmin):
     change_list_template = "admin/privacy/processingactivity/change_list.html"
     list_display = ["code", "name", "role", "owner", "registered_on", "next_review_on", "dpia_screening"]
-    list_filter = ["role", "bsn", "criminal_data", "screening_ap_mandatory_list", "registered_on"]
+    list_filter = [
+        "role",
+        "bsn",
+        "criminal_data",
+        "screening_ap_mandatory_list",
+        "registered_on",
+        figure_filter("processing_registrations", _("jaar geregistreerd")),
+    ]
     list_select_related = ["owner"]
     search_fields = ["code", "name", "description"]
     autocomplete_fields = ["owner", "services"]
@@ -177,7 +190,12 @@ class AnswerInline(admin.TabularInline):
 @admin.register(SelfAssessment)
 class SelfAssessmentAdmin(WaarborgAdmin):
     list_display = ["__str__", "assessor", "started_on", "completed_on", "score", "dpia_required"]
-    list_filter = ["questionnaire", "dpia_required", "completed_on"]
+    list_filter = [
+        "questionnaire",
+        "dpia_required",
+        "completed_on",
+        figure_filter("self_assessments", _("jaar afgerond")),
+    ]
     list_select_related = ["questionnaire", "activity", "service", "assessor"]
     search_fields = ["activity__name", "service__name", "notes"]
     autocomplete_fields = ["activity", "service", "assessor"]
@@ -279,7 +297,7 @@ class DPIAForm(forms.ModelForm):
 class DPIAAdmin(WaarborgAdmin):
     form = DPIAForm
     list_display = ["title", "activity", "status", "decision", "decided_on", "prior_consultation", "review_on"]
-    list_filter = ["status", "decision", "decided_on"]
+    list_filter = ["status", "decision", "decided_on", figure_filter("dpias", _("jaar besloten"))]
     list_select_related = ["activity", "owner"]
     search_fields = ["title", "activity__name"]
     autocomplete_fields = ["activity", "owner"]
@@ -442,7 +460,14 @@ class DataBreachAdmin(WaarborgAdmin):
     form = DataBreachForm
     change_list_template = "admin/privacy/databreach/change_list.html"
     list_display = ["reference", "title", "aware_at", "deadline", "clock", "reported_to_ap_at", "not_reported", "risk"]
-    list_filter = ["report_type", "risk", "subjects_decision", "aware_at"]
+    list_filter = [
+        "report_type",
+        "risk",
+        "subjects_decision",
+        "aware_at",
+        figure_filter("data_breaches", _("jaar ontdekt")),
+        figure_filter("data_breaches_reported_late", _("jaar ontdekt, te laat gemeld")),
+    ]
     search_fields = ["reference", "title", "incident__reference", "ap_reference"]
     filter_horizontal = ["data_categories"]
     autocomplete_fields = ["activities", "incident"]
@@ -561,7 +586,7 @@ class RegistrationInline(admin.TabularInline):
 @admin.register(WorkshopSession)
 class WorkshopSessionAdmin(WaarborgAdmin):
     list_display = ["__str__", "starts_at", "location", "capacity", "registered", "waiting", "cancelled"]
-    list_filter = ["series", "cancelled", "starts_at"]
+    list_filter = ["series", "cancelled", "starts_at", figure_filter("workshop_sessions", _("jaar gegeven"))]
     list_select_related = ["series"]
     search_fields = ["series__name", "location"]
     autocomplete_fields = ["series"]
@@ -609,7 +634,14 @@ class RegistrationForm(forms.ModelForm):
 class RegistrationAdmin(WaarborgAdmin):
     form = RegistrationForm
     list_display = ["user", "session", "status", "attendance", "registered_at"]
-    list_filter = ["status", "attendance", "session__series"]
+    list_filter = [
+        "status",
+        "attendance",
+        "session__series",
+        figure_year_filter(
+            stats.first_attendance_per_person_q, _("deelnemers in jaar (één rij per persoon)"), "workshop_attendees"
+        ),
+    ]
     list_select_related = ["user", "session__series"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     autocomplete_fields = ["session", "user"]

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compliance.filters import YearFilter
+from compliance.filters import IdFilter, YearFilter
 
 from .models import (
     DPIA,
@@ -203,9 +203,9 @@ class WorkshopSessionFilter(django_filters.FilterSet):
 
 
 class RegistrationFilter(django_filters.FilterSet):
-    series = django_filters.NumberFilter(field_name="session__series", label=_("reeks"))
+    series = IdFilter(field_name="session__series", label=_("reeks"))
     year = YearFilter(field_name="session__starts_at__year", label=_("jaar"))
-    department = django_filters.NumberFilter(field_name="user__person__department", label=_("afdeling"))
+    department = IdFilter(field_name="user__person__department", label=_("afdeling"))
 
     class Meta:
         model = Registration

@@ -1,34 +1,41 @@
-"""The annual report, and every lookup of figures that live in the other apps.
+"""The annual report, its links to the records behind each figure, and the charts.
 
-This module is the only place in `reports` that reaches into `compliance.stats`,
-`incidents.stats` and `privacy.stats`: each is named by a dotted path in a registry of
-*figure providers* and imported lazily; a provider whose module does not exist yet
-contributes nothing (its keys are simply absent).
+The figures come from the other apps' statistics (`incidents.stats`, `privacy.stats`,
+`compliance.stats`): each defines the counting rule of its figures once (`figure_q`), counts
+with it, and its admin filters with it, so the report's links land on exactly the records
+a figure counts.
 
 A figure counts what happened in the year: incidents closed in it, calamities declared in
 it, takedowns completed in it (offline or never visible), investigations opened in it,
 removals done in it, registrations made in it, self-assessments and DPIAs completed in it.
-The providers implement those rules; this module only collects, orders and presents.
 
-The report runs a fixed number of aggregate queries whatever the volume: one for the
-availability of each year plus what each provider runs (each provider aggregates too).
+The report runs a fixed number of aggregate queries whatever the volume: the six incident
+counts, the six privacy queries, one for the checks and one for the availability, per year.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import Count, Model
+from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
+from compliance import stats as compliance_stats
 from compliance.exporters import BaseExporter, Row
-from compliance.models import Availability, FollowUpAction
+from compliance.models import Availability, ControlCheck, FollowUpAction
+from incidents import stats as incidents_stats
+from privacy import stats as privacy_stats
+from privacy.models import DataBreach
+from privacy.workshops import completion_per_department
 
 # The contract (DESIGN.md, "Annual report JSON"), in the order the report shows it.
 INCIDENT_KEYS = (
@@ -52,11 +59,11 @@ CHECK_KEYS = ("control_checks_due", "control_checks_accepted_on_time", "control_
 FIGURE_KEYS = INCIDENT_KEYS + PRIVACY_KEYS + CHECK_KEYS
 CONTRACT_KEYS = ("year", *FIGURE_KEYS, "availability")
 
-# Figure providers: `(dotted path of a function (year) -> dict, the keys it provides)`.
-FIGURE_PROVIDERS: list[tuple[str, tuple[str, ...]]] = [
-    ("incidents.stats.annual_figures", INCIDENT_KEYS),
-    ("privacy.stats.annual_figures", PRIVACY_KEYS),
-    ("compliance.stats.check_figures", CHECK_KEYS),
+# The functions (year) -> figures, each with the keys it provides.
+FIGURE_SOURCES: list[tuple[Callable[[int], dict[str, int]], tuple[str, ...]]] = [
+    (incidents_stats.annual_figures, INCIDENT_KEYS),
+    (privacy_stats.annual_figures, PRIVACY_KEYS),
+    (compliance_stats.check_figures, CHECK_KEYS),
 ]
 
 FIGURE_LABELS: dict[str, Any] = {
@@ -78,23 +85,6 @@ FIGURE_LABELS: dict[str, Any] = {
     "control_checks_overdue": _("Controles te laat"),
     "availability": _("Beschikbaarheid"),
 }
-
-
-def load_provider(path: str) -> Callable[..., Any] | None:
-    """The function at `path`, or None while its module does not exist yet. An import
-    error inside an existing module is a bug and is raised, not hidden."""
-    module_path, _sep, name = path.rpartition(".")
-    try:
-        module = importlib.import_module(module_path)
-    except ModuleNotFoundError as error:
-        if error.name and module_path.startswith(error.name):
-            return None
-        raise
-    return getattr(module, name, None)
-
-
-def missing_providers() -> list[str]:
-    return [path for path, _keys in FIGURE_PROVIDERS if load_provider(path) is None]
 
 
 # --- figures -------------------------------------------------------------------------
@@ -122,13 +112,10 @@ def availability_figures(year: int) -> list[dict[str, Any]]:
 
 
 def year_figures(year: int) -> dict[str, Any]:
-    """The contract keys for one year; keys of providers not present yet are absent."""
+    """The contract keys for one year, in contract order."""
     found: dict[str, Any] = {"year": year}
-    for path, keys in FIGURE_PROVIDERS:
-        provider = load_provider(path)
-        if provider is None:
-            continue
-        figures = provider(year)
+    for source, keys in FIGURE_SOURCES:
+        figures = source(year)
         found.update({key: int(figures[key]) for key in keys})
     found["availability"] = availability_figures(year)
     return {key: found[key] for key in CONTRACT_KEYS if key in found}
@@ -159,16 +146,41 @@ def availability_link(year: int, service_pk: int | None = None) -> str | None:
     return _admin_changelist("compliance", "availability", params)
 
 
+def figure_model(key: str) -> type[Model]:
+    """The model whose records figure `key` counts."""
+    if key in incidents_stats.FIGURE_RULES:
+        return incidents_stats.FIGURE_RULES[key][0]
+    if key in privacy_stats.FIGURE_RULES:
+        return privacy_stats.FIGURE_RULES[key][0]
+    if key in CHECK_KEYS:
+        return ControlCheck
+    raise KeyError(key)
+
+
+def _figure_changelist(key: str, year: int) -> str | None:
+    """The admin list of `key`'s model filtered by the admin filter named after the figure
+    (`?<key>=<year>`), which filters with the figure's own counting rule."""
+    meta = figure_model(key)._meta
+    return _admin_changelist(meta.app_label, meta.model_name, {key: year})
+
+
 # figure key -> (year) -> URL of the filtered admin list of the records it counts.
-# The other apps' keys are wired once their models exist (see the README, "after the merge").
 FIGURE_LINKS: dict[str, Callable[[int], str | None]] = {
+    **{key: partial(_figure_changelist, key) for key in FIGURE_KEYS},
     "availability": availability_link,
 }
 
 
-def figure_link(key: str, year: int) -> str | None:
+def figure_link(key: str, year: int, user: Any = None) -> str | None:
+    """The link of a figure, or None when there is none or `user` (if given) may not open it."""
     builder = FIGURE_LINKS.get(key)
-    return builder(year) if builder else None
+    if builder is None:
+        return None
+    if user is not None:
+        meta = (Availability if key == "availability" else figure_model(key))._meta
+        if not user.has_perm(f"{meta.app_label}.view_{meta.model_name}"):
+            return None
+    return builder(year)
 
 
 @dataclass
@@ -181,8 +193,9 @@ class FigureRow:
     previous_url: str | None = None
 
 
-def report_rows(report: dict[str, Any]) -> list[FigureRow]:
-    """The whole-number figures as rows: label, this year, last year, links."""
+def report_rows(report: dict[str, Any], user: Any = None) -> list[FigureRow]:
+    """The whole-number figures as rows: label, this year, last year, links (only those
+    `user`, if given, may open)."""
     year = report["year"]
     previous = report.get("previous_year", {})
     return [
@@ -191,8 +204,8 @@ def report_rows(report: dict[str, Any]) -> list[FigureRow]:
             label=force_str(FIGURE_LABELS[key]),
             value=report[key],
             previous=previous.get(key),
-            url=figure_link(key, year),
-            previous_url=figure_link(key, year - 1),
+            url=figure_link(key, year, user),
+            previous_url=figure_link(key, year - 1, user),
         )
         for key in FIGURE_KEYS
         if key in report
@@ -268,29 +281,46 @@ class ChartData:
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
-# Monthly charts of the PDF report: dotted path of a function (year) -> {series name: 12 values}.
-REPORT_CHART_PROVIDERS: list[tuple[str, Any]] = [
-    ("incidents.stats.incidents_per_month", _("Incidenten en calamiteiten per maand")),
-    ("incidents.stats.takedowns_per_month", _("Phishingsites offline gehaald per maand")),
-]
+
+def monthly_charts(year: int, months: list[dict[str, Any]] | None = None) -> list[ChartData]:
+    """The per-month charts of the dashboard and the PDF report, from
+    `incidents.stats.monthly_counts` (seven queries, or none when `months` is given)."""
+    months = months if months is not None else incidents_stats.monthly_counts(year)
+
+    def series(key: str) -> list[float]:
+        return [row[key] for row in months]
+
+    return [
+        ChartData(
+            force_str(_("Incidenten en calamiteiten per maand in %(year)s")) % {"year": year},
+            MONTHS,
+            [
+                (force_str(_("incidenten afgehandeld")), series("incidents_handled")),
+                (force_str(_("calamiteiten")), series("calamities")),
+            ],
+        ),
+        ChartData(
+            force_str(_("DDoS-aanvallen per maand in %(year)s")) % {"year": year},
+            MONTHS,
+            [(force_str(_("aanvallen")), series("ddos_attacks"))],
+        ),
+        ChartData(
+            force_str(_("Phishingsites offline gehaald per maand in %(year)s")) % {"year": year},
+            MONTHS,
+            [(force_str(_("afgehandeld")), series("phishing_takedowns"))],
+        ),
+    ]
 
 
 def report_charts(year: int) -> list[ChartData]:
-    charts = []
-    for path, title in REPORT_CHART_PROVIDERS:
-        provider = load_provider(path)
-        if provider is None:
-            continue
-        series = provider(year)
-        charts.append(ChartData(force_str(title), MONTHS, [(force_str(k), list(v)) for k, v in series.items()]))
-    return charts
+    """The charts of the PDF report: the monthly charts and availability against the norm."""
+    charts = monthly_charts(year)
+    availability = availability_chart(year)
+    return charts + ([availability] if availability else [])
 
 
 def open_actions_by_month(today: date) -> ChartData:
     """Open follow-up actions by the month they fall due (overdue months included), one query."""
-    from django.db.models import Count
-    from django.db.models.functions import TruncMonth
-
     open_statuses = [FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS]
     counts = (
         FollowUpAction.objects.filter(status__in=open_statuses)
@@ -313,6 +343,54 @@ def open_actions_by_month(today: date) -> ChartData:
     )
 
 
+def overdue_checks_by_owner(today: date) -> ChartData:
+    """Open checks past their due date per control owner (`ControlCheck.objects.overdue()`), one query."""
+    rows = (
+        ControlCheck.objects.overdue(today)
+        .values("control__owner__username", "control__owner__first_name", "control__owner__last_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "control__owner__username")
+    )
+    labels = [
+        f"{row['control__owner__first_name']} {row['control__owner__last_name']}".strip()
+        or row["control__owner__username"]
+        for row in rows
+    ]
+    return ChartData(
+        force_str(_("Controles te laat per eigenaar van de beheersmaatregel")),
+        labels,
+        [(force_str(_("te laat")), [row["n"] for row in rows])],
+    )
+
+
+def breach_clocks(now: datetime) -> ChartData:
+    """Hours left to report each breach whose clock runs (`DataBreach.objects.open_clock()`);
+    negative when the 72 hours have passed. One query."""
+    breaches = DataBreach.objects.open_clock().only("reference", "aware_at").order_by("aware_at")
+    labels, hours = [], []
+    for breach in breaches:
+        labels.append(breach.reference)
+        hours.append(round((breach.deadline - now).total_seconds() / 3600, 1))
+    return ChartData(
+        force_str(_("Uren tot de meldtermijn per lopend datalek")),
+        labels,
+        [(force_str(_("uren over")), hours)],
+        unit=" u",
+    )
+
+
+def workshop_completion(today: date) -> ChartData:
+    """The share of people per department who met their AVG-workshop duty
+    (`privacy.workshops.completion_per_department`)."""
+    rows = completion_per_department(today)
+    return ChartData(
+        force_str(_("Deelname aan AVG-workshops per afdeling")),
+        [row["department"] for row in rows],
+        [(force_str(_("voldaan")), [row["percentage"] for row in rows])],
+        unit="%",
+    )
+
+
 def availability_chart(year: int) -> ChartData | None:
     figures = availability_figures(year)
     if not figures:
@@ -328,41 +406,25 @@ def availability_chart(year: int) -> ChartData | None:
     )
 
 
-# Dashboard panels of the other apps: (dotted path of a function (today) -> ChartData-like
-# dict {"labels": [...], "series": {name: [values]}}, the panel's title).
-DASHBOARD_PROVIDERS: list[tuple[str, Any]] = [
-    ("compliance.stats.overdue_checks_chart", _("Controles te laat")),
-    ("incidents.stats.incidents_chart", _("Incidenten en calamiteiten per maand")),
-    ("incidents.stats.takedowns_chart", _("Phishingsites offline gehaald per maand")),
-    ("privacy.stats.breach_clocks_chart", _("Lopende meldtermijnen van datalekken")),
-    ("privacy.stats.workshop_completion_chart", _("Deelname aan AVG-workshops per afdeling")),
-]
-
-
-def missing_dashboard_providers() -> list[str]:
-    return [path for path, _title in DASHBOARD_PROVIDERS if load_provider(path) is None]
-
-
 @dataclass
 class Panel:
     title: str
     chart: ChartData | None
 
 
-def dashboard_panels(today: date) -> list[Panel]:
-    panels = [
-        Panel(force_str(_("Beschikbaarheid tegen de norm")), availability_chart(today.year)),
-        Panel(force_str(_("Open actiepunten")), open_actions_by_month(today)),
+def dashboard_panels(today: date, year: int | None = None, now: datetime | None = None) -> list[Panel]:
+    """Every panel of the dashboard; the per-month panels show `year` (default: this year)."""
+    year = year or today.year
+    now = now or timezone.now()
+    incidents, ddos, takedowns = monthly_charts(year)
+    charts = [
+        (_("Beschikbaarheid tegen de norm"), availability_chart(year)),
+        (_("Open actiepunten"), open_actions_by_month(today)),
+        (_("Controles te laat"), overdue_checks_by_owner(today)),
+        (_("Incidenten en calamiteiten per maand"), incidents),
+        (_("DDoS-aanvallen per maand"), ddos),
+        (_("Phishingsites offline gehaald per maand"), takedowns),
+        (_("Lopende meldtermijnen van datalekken"), breach_clocks(now)),
+        (_("Deelname aan AVG-workshops per afdeling"), workshop_completion(today)),
     ]
-    for path, title in DASHBOARD_PROVIDERS:
-        provider = load_provider(path)
-        chart = None
-        if provider is not None:
-            data = provider(today)
-            chart = ChartData(
-                force_str(title),
-                [str(label) for label in data["labels"]],
-                [(force_str(name), list(values)) for name, values in data["series"].items()],
-            )
-        panels.append(Panel(force_str(title), chart))
-    return panels
+    return [Panel(force_str(title), chart) for title, chart in charts]

@@ -24,6 +24,8 @@ class ExportJob(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "XLSX"
         JSONL = "jsonl", _("JSON-regels")
+        ZIP = "zip", _("ZIP (bewijsdossier)")
+        PDF = "pdf", "PDF"
 
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -28,7 +28,7 @@ def annual_report_page(request: HttpRequest, year: int) -> HttpResponse:
     context = {
         "year": year,
         "previous": year - 1,
-        "rows": report_rows(report),
+        "rows": report_rows(report, request.user),
         "availability": availability_rows(report, service_pks),
         "formats": REPORT_FORMATS,
     }
@@ -50,8 +50,21 @@ def annual_report_download(request: HttpRequest, year: int, fmt: str) -> HttpRes
 @login_required
 @permission_required("reports.view_dashboard", raise_exception=True)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    panels = dashboard_panels(timezone.localdate())
-    return render(request, "reports/dashboard.html", {"panels": panels})
+    today = timezone.localdate()
+    year = _year_param(request, today.year)
+    panels = dashboard_panels(today, year)
+    years = [y for y in (year - 1, year + 1) if y <= today.year]
+    return render(request, "reports/dashboard.html", {"panels": panels, "year": year, "other_years": years})
+
+
+def _year_param(request: HttpRequest, default: int) -> int:
+    """`?year=` of the per-month panels: a year from MIN_YEAR to MAX_YEAR, else a 404."""
+    value = request.GET.get("year", "")
+    if not value:
+        return default
+    if not value.isdigit() or not MIN_YEAR <= int(value) <= MAX_YEAR:
+        raise Http404
+    return int(value)
 
 
 def _readable_job(request: HttpRequest, pk: int) -> ExportJob:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,7 +19,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import filters
+from .. import dossier, filters
+from ..access import notify_access
 from ..controls import accept_check, reject_check, submit_check
 from ..coverage import soa_csv, soa_rows, soa_xlsx
 from ..evidence import add_evidence, attach_document
@@ -78,6 +79,8 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
             return Response(status=status.HTTP_403_FORBIDDEN)
         export = request.query_params.get("export", "json")
         name = f"verklaring-van-toepasselijkheid-{framework.ref_id}"
+        if export in ("csv", "xlsx"):
+            notify_access(request.user, "export", name="compliance.soa", object=framework, format=export)
         if export == "csv":
             response = HttpResponse(soa_csv(framework), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
@@ -104,6 +107,19 @@ class ApplicabilityViewSet(viewsets.ModelViewSet):
     filterset_class = filters.ApplicabilityFilter
 
 
+DOSSIER_PARAMETERS = [
+    OpenApiParameter("from", OpenApiTypes.DATE, description="Begin van de periode (uiterste datum van de controles)"),
+    OpenApiParameter("to", OpenApiTypes.DATE, description="Einde van de periode (tot en met)"),
+    # not `format`: DRF reads that for content negotiation
+    OpenApiParameter("output", OpenApiTypes.STR, enum=list(dossier.FORMATS), description="zip (standaard) of pdf"),
+]
+
+
+class DossierJobSerializer(serializers.Serializer):
+    job = serializers.CharField(help_text="URL van de exporttaak")
+    files = serializers.IntegerField()
+
+
 class ControlViewSet(viewsets.ModelViewSet):
     serializer_class = s.ControlSerializer
     filterset_class = filters.ControlFilter
@@ -112,6 +128,60 @@ class ControlViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self) -> QuerySet[Control]:
         return Control.objects.with_state().prefetch_related("services", "requirements")
+
+    @extend_schema(
+        summary="Bewijsdossier van één maatregel / evidence dossier of one control",
+        operation_id="controls_dossier",
+        parameters=DOSSIER_PARAMETERS,
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            202: DossierJobSerializer,
+            400: OpenApiTypes.OBJECT,
+        },
+    )
+    @action(detail=True, methods=["get"], url_path="dossier", pagination_class=None, filterset_class=None)
+    def dossier(self, request: Request, pk: str | None = None) -> Any:
+        """ZIP (or `?output=pdf`: only the summary) of the control's checks due in the period
+        (`from`, `to`: ISO dates; default this year until today), with every evidence file and
+        a SHA-256 manifest. A large dossier answers 202 with the URL of its export job."""
+        return _dossier(request, self.get_object())
+
+    @extend_schema(
+        summary="Bewijsdossier van alle maatregelen / evidence dossier of all controls",
+        operation_id="controls_dossier_all",
+        parameters=DOSSIER_PARAMETERS,
+        responses={
+            (200, "application/zip"): OpenApiTypes.BINARY,
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            202: DossierJobSerializer,
+            400: OpenApiTypes.OBJECT,
+        },
+    )
+    @action(detail=False, methods=["get"], url_path="dossier", pagination_class=None, filterset_class=None)
+    def dossier_all(self, request: Request) -> Any:
+        """The dossier of every control over the period (see `dossier`)."""
+        return _dossier(request, None)
+
+
+def _dossier(request: Request, control: Control | None) -> Any:
+    if not dossier.may_download(request.user):
+        return Response(status=status.HTTP_403_FORBIDDEN)
+    params = request.query_params
+    try:
+        start, end = dossier.parse_period(params.get("from"), params.get("to"))
+        chosen = dossier.Dossier(control, start, end)
+        delivery = dossier.deliver(request.user, chosen, params.get("output", "zip"))
+    except dossier.DossierError as error:
+        return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
+    if delivery.job_url:
+        return Response({"job": delivery.job_url, "files": chosen.size()[0]}, status=status.HTTP_202_ACCEPTED)
+    response = FileResponse(
+        delivery.file, as_attachment=True, filename=delivery.filename, content_type=delivery.content_type
+    )
+    response["X-Dossier-SHA256"] = delivery.sha256
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class ControlCheckViewSet(

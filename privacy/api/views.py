@@ -15,6 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from compliance.access import notify_access
+
 from .. import breaches, dpias, exports, filters, scoring, workshops
 from ..models import (
     DPIA,
@@ -54,9 +56,12 @@ class FileRenderer(BaseRenderer):
         return data
 
 
-def file_response(content: bytes, fmt: str, name: str) -> HttpResponse:
+def file_response(request: Request, content: bytes, fmt: str, filename: str, **details: Any) -> HttpResponse:
+    """The file as an attachment; the access log records who took it (name, filters, object)."""
+    filters = {key: value for key, value in request.query_params.items() if key != "format"}
+    notify_access(request.user, "export", format=fmt, filters=filters, **details)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
 
@@ -93,12 +98,13 @@ class ProcessingActivityViewSet(viewsets.ModelViewSet):
         """The whole register (filters apply) in Dutch: CSV, XLSX or PDF."""
         activities = self.filter_queryset(self.get_queryset())
         name = f"verwerkingsregister-{timezone.localdate():%Y%m%d}"
+        register = {"name": "privacy.processing_register", "model": "privacy.processingactivity"}
         if fmt == "pdf":
-            return file_response(exports.register_pdf(activities), fmt, name)
+            return file_response(request, exports.register_pdf(activities), fmt, name, **register)
         if fmt == "xlsx":
             content = exports.write_xlsx(activities, exports.REGISTER_COLUMNS, "Verwerkingsregister")
-            return file_response(content, fmt, name)
-        return file_response(exports.write_csv(activities, exports.REGISTER_COLUMNS), fmt, name)
+            return file_response(request, content, fmt, name, **register)
+        return file_response(request, exports.write_csv(activities, exports.REGISTER_COLUMNS), fmt, name, **register)
 
 
 class PurposeViewSet(viewsets.ModelViewSet):
@@ -203,7 +209,9 @@ class DPIAViewSet(viewsets.ModelViewSet):
     def pdf(self, request: Request, pk: str | None = None) -> HttpResponse:
         """The DPIA as PDF: all 17 sections, the risks and matrix, the advice and the decision."""
         dpia = self.get_object()
-        return file_response(exports.dpia_pdf(dpia), "pdf", f"dpia-{dpia.pk}")
+        return file_response(
+            request, exports.dpia_pdf(dpia), "pdf", f"dpia-{dpia.pk}", name="privacy.dpia", object=dpia
+        )
 
 
 class DPIARiskViewSet(viewsets.ModelViewSet):
@@ -271,9 +279,11 @@ class DataBreachViewSet(viewsets.ModelViewSet):
         """The breach register (filters apply) as CSV or XLSX."""
         rows = self.filter_queryset(exports.breach_queryset())
         name = f"datalekkenregister-{timezone.localdate():%Y%m%d}"
+        register = {"name": "privacy.breach_register", "model": "privacy.databreach"}
         if fmt == "xlsx":
-            return file_response(exports.write_xlsx(rows, exports.BREACH_COLUMNS, "Datalekken"), fmt, name)
-        return file_response(exports.write_csv(rows, exports.BREACH_COLUMNS), fmt, name)
+            content = exports.write_xlsx(rows, exports.BREACH_COLUMNS, "Datalekken")
+            return file_response(request, content, fmt, name, **register)
+        return file_response(request, exports.write_csv(rows, exports.BREACH_COLUMNS), fmt, name, **register)
 
 
 class WorkshopSeriesViewSet(viewsets.ModelViewSet):

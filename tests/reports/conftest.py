@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
+from compliance.demo import load_all
 from compliance.models import Availability, Service
 
 
@@ -47,3 +50,25 @@ def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     """Demo users and role fixtures hash passwords; the tests need no strong hash."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The demo data loaded once per test module (it takes seconds), inside a transaction that is
+# rolled back when the module is done, as Django's TestCase.setUpTestData does: each test runs
+# in a savepoint within it, so what a test changes is undone and the demo stays. Only for
+# modules whose every test uses it: the demo users would collide with the role fixtures.
+@pytest.fixture(scope="module")
+def demo_once(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            load_all()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_2021(demo_once, db) -> None:  # type: ignore[no-untyped-def]
+    """The demo data, for a test that runs in its own savepoint."""

@@ -45,32 +45,10 @@ def test_a_service_without_a_norm_or_without_months_is_left_out(demo):
     assert services == ["DigiD"]
 
 
-@pytest.mark.skipif(
-    bool(annual.missing_providers()), reason=f"figure providers not merged yet: {annual.missing_providers()}"
-)
-def test_the_report_has_exactly_the_contract_keys_once_every_provider_is_present(demo):
+def test_the_report_has_exactly_the_contract_keys(demo):
     report = annual.annual_report(2021)
-    assert set(report) == set(annual.CONTRACT_KEYS) | {"previous_year"}
-    assert set(report["previous_year"]) == set(annual.CONTRACT_KEYS)
-
-
-def test_keys_of_missing_providers_are_absent_and_the_rest_in_contract_order(db, monkeypatch):
-    monkeypatch.setattr(
-        annual,
-        "FIGURE_PROVIDERS",
-        [("tests.reports.fake_stats.annual_figures", annual.INCIDENT_KEYS), ("nowhere.stats.figures", ("dpias",))],
-    )
-    report = annual.annual_report(2021)
-    assert list(report) == ["year", *annual.INCIDENT_KEYS, "availability", "previous_year"]
-    assert (report["incidents_handled"], report["calamities"]) == (236, 21)
-    assert report["previous_year"]["incidents_handled"] == 235
-    assert "unrelated" not in report  # only the keys a provider promises
-
-
-def test_a_provider_module_that_breaks_on_import_is_not_hidden(monkeypatch):
-    assert annual.load_provider("nowhere.stats.figures") is None
-    with pytest.raises(ModuleNotFoundError):
-        annual.load_provider("tests.reports.broken_stats.figures")
+    assert list(report) == [*annual.CONTRACT_KEYS, "previous_year"]
+    assert list(report["previous_year"]) == list(annual.CONTRACT_KEYS)
 
 
 def test_the_command_writes_json_to_standard_output_with_the_previous_year(demo):
@@ -169,10 +147,8 @@ def test_the_report_runs_a_fixed_number_of_queries_whatever_the_volume(demo):
     with CaptureQueriesContext(connection) as many:
         annual.annual_report(2021)
     assert len(few) == len(many)
-    # without the other apps' providers: one availability query per year
-    if annual.missing_providers() != [p for p, _k in annual.FIGURE_PROVIDERS]:
-        pytest.skip("providers present: their own queries are pinned in their apps")
-    assert len(many) == 2
+    # per year: six incident counts, six privacy queries, one for the checks, one for availability
+    assert len(many) == 2 * (6 + 6 + 1 + 1)
 
 
 @pytest.mark.parametrize("extra_services", [0, 15])
@@ -187,12 +163,11 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
             name=f"Dienst {n}", slug=f"dienst-{n}", domain="standaarden", availability_norm="99"
         )
         add_months(extra, 2021, ["99.5"] * 12)
-    if annual.missing_providers() != [p for p, _k in annual.FIGURE_PROVIDERS]:
-        pytest.skip("providers present: their queries are pinned in their own apps")
     client = client_as(demo_auditor)
-    # session, user, the user's own and group permissions (2), availability 2021 and 2020,
-    # the services' keys for the links
-    with django_assert_num_queries(7):
+    # session, user, the user's own and group permissions (2), the figures of 2021 and 2020
+    # (2 x 13: six incident counts, six privacy queries, one for the checks), availability
+    # 2021 and 2020, the services' keys for the links
+    with django_assert_num_queries(4 + 26 + 2 + 1):
         assert client.get("/reports/annual/2021/").status_code == 200
 
 
