@@ -12,7 +12,7 @@ from . import roles
 
 # Roles that may log in with a password alone (two-factor stays available to them).
 OPTIONAL_2FA_ROLES = {roles.EMPLOYEE}
-OPEN_PATHS = ("/account/2fa/", "/admin/login/", "/admin/logout/", "/static/", "/health/", "/i18n/")
+OPEN_PATHS = ("/account/", "/admin/login/", "/admin/logout/", "/static/", "/health/", "/i18n/")
 
 
 def requires_two_factor(user: Any) -> bool:

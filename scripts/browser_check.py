@@ -48,11 +48,13 @@ def totp(secret: str, at: float | None = None) -> str:
 
 
 def log_in(page: Page, username: str) -> None:
-    page.goto(f"{BASE}/admin/login/?next=/admin/")
+    page.goto(f"{BASE}/account/login/?next=/")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
+    page.press("#id_password", "Enter")
     page.wait_for_load_state()
+    if "/account/login/" in page.url:
+        raise SystemExit(f"FAIL: {username} could not log in")
     if "/account/2fa/" in page.url:
         secret = page.locator("figcaption code").inner_text() if page.locator("figcaption code").count() else None
         if secret is None:
@@ -62,6 +64,8 @@ def log_in(page: Page, username: str) -> None:
         page.press("#id_token", "Enter")
         page.wait_for_load_state()
         page.screenshot(path=OUT / f"{username}-2fa-codes.png", full_page=True)
+        if page.locator(".codes code").count() != 10:
+            raise SystemExit(f"FAIL: {username}'s two-factor enrolment did not finish")
 
 
 def _note_csp(text: str, violations: list[str]) -> None:
@@ -92,6 +96,8 @@ def main() -> int:
                 print(f"{username:<11} {status} {path}")
                 if status >= 400:
                     problems.append(f"{username} {path}: HTTP {status}")
+                if "/account/" in page.url:
+                    problems.append(f"{username} {path}: sent to {page.url} instead")
             problems += [f"{username}: CSP violation: {v}" for v in violations]
             context.close()
         browser.close()

@@ -37,7 +37,7 @@ def test_page_access_per_role(client, request, role, url, readers):
 def test_anonymous_visitors_are_sent_to_the_login_page(client, db):
     response = client.get("/workshops/")
     assert response.status_code == 302
-    assert "/admin/login/" in response["Location"]
+    assert "/account/login/" in response["Location"]
 
 
 def test_the_calendar_lists_upcoming_sessions_with_seats_left(client, employee, session, make_session, make_user):
