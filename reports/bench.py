@@ -81,3 +81,96 @@ def csv_export(scale: float) -> list[Measure]:
         return results
     finally:
         Event.objects.filter(name=EVENT_NAME).delete()
+
+
+# --- the annual report over ten years at ten times the seed's yearly volume ------------
+
+TEN_YEARS_CASE = "reports.annual_ten_years"
+# the seed's yearly volume of the biggest registers, times ten
+YEARLY = {"removals": 150_690, "takedowns": 41_270, "investigations": 5_940, "incidents": 2_360}
+BENCH_PREFIX = "bench-ten-years"
+
+
+def _fill_years(years: range, scale: float) -> int:
+    from datetime import UTC, datetime, timedelta
+
+    from incidents.models import FraudAccountRemoval, Incident, MisuseInvestigation, PhishingTakedown
+
+    total = 0
+    for year in years:
+        start = datetime(year, 1, 1, tzinfo=UTC)
+        counts = {kind: max(int(n * scale), 10) for kind, n in YEARLY.items()}
+        step = {kind: timedelta(days=364) / n for kind, n in counts.items()}
+        for first in range(0, counts["removals"], BATCH):
+            FraudAccountRemoval.objects.bulk_create(
+                FraudAccountRemoval(
+                    pseudonym=f"{year:04d}{i:060x}", reason="phishing", removed_at=start + step["removals"] * i
+                )
+                for i in range(first, min(first + BATCH, counts["removals"]))
+            )
+        for first in range(0, counts["takedowns"], BATCH):
+            PhishingTakedown.objects.bulk_create(
+                PhishingTakedown(
+                    url=f"https://{BENCH_PREFIX}-{year}-{i}.example.com",
+                    normalised_url=f"{BENCH_PREFIX}-{year}-{i}.example.com",
+                    reported_at=start + step["takedowns"] * i,
+                    outcome="offline",
+                    completed_at=start + step["takedowns"] * i + timedelta(hours=6),
+                )
+                for i in range(first, min(first + BATCH, counts["takedowns"]))
+            )
+        MisuseInvestigation.objects.bulk_create(
+            MisuseInvestigation(
+                chain_partner=BENCH_PREFIX, partner_reference=f"{year}-{i}", subject="bench",
+                opened_on=(start + step["investigations"] * i).date(),
+            )
+            for i in range(counts["investigations"])
+        )  # fmt: skip
+        moments = [start + step["incidents"] * i for i in range(counts["incidents"])]
+        Incident.objects.bulk_create(
+            Incident(
+                reference=f"B{year}-{i:06d}", title=BENCH_PREFIX, category="outage", detection_source="monitoring",
+                status="closed", started_at=at, detected_at=at, resolved_at=at + timedelta(hours=2),
+                closed_at=at + timedelta(hours=3),
+            )
+            for i, at in enumerate(moments)
+        )  # fmt: skip
+        total += sum(counts.values())
+    return total
+
+
+def _remove_years() -> None:
+    from incidents.models import FraudAccountRemoval, Incident, MisuseInvestigation, PhishingTakedown
+
+    FraudAccountRemoval.objects.filter(pseudonym__regex=r"^[0-9]{4}0{20}").delete()
+    PhishingTakedown.objects.filter(normalised_url__startswith=BENCH_PREFIX).delete()
+    MisuseInvestigation.objects.filter(chain_partner=BENCH_PREFIX).delete()
+    Incident.objects.filter(title=BENCH_PREFIX).delete()
+
+
+@register_bench(TEN_YEARS_CASE)
+def annual_ten_years(scale: float) -> list[Measure]:
+    """The report's query count with one small year of data and with ten big years: the same
+    number of aggregate queries, whatever the volume."""
+    from .annual import annual_report
+
+    _remove_years()
+    results: list[Measure] = []
+    try:
+        _fill_years(range(2021, 2022), 0.001)
+        with measure() as small:
+            annual_report(2021)
+        _remove_years()
+        with measure() as filling:
+            rows = _fill_years(range(2012, 2022), scale)
+        with measure() as big:
+            annual_report(2021)
+        results += [
+            Measure(TEN_YEARS_CASE, f"generate {rows} rows over ten years", filling.seconds, "s"),
+            Measure(TEN_YEARS_CASE, "annual report, small data: queries", small.queries, "queries"),
+            Measure(TEN_YEARS_CASE, f"annual report over {rows} rows: queries", big.queries, "queries"),
+            Measure(TEN_YEARS_CASE, f"annual report over {rows} rows: time", big.seconds, "s"),
+        ]
+    finally:
+        _remove_years()
+    return results
