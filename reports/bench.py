@@ -114,7 +114,8 @@ def _fill_years(years: range, scale: float) -> int:
                     url=f"https://{BENCH_PREFIX}-{year}-{i}.example.com",
                     normalised_url=f"{BENCH_PREFIX}-{year}-{i}.example.com",
                     reported_at=start + step["takedowns"] * i,
-                    outcome="offline",
+                    outcome="taken_offline",
+                    taken_down_at=start + step["takedowns"] * i + timedelta(hours=6),
                     completed_at=start + step["takedowns"] * i + timedelta(hours=6),
                 )
                 for i in range(first, min(first + BATCH, counts["takedowns"]))
