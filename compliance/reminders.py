@@ -19,7 +19,7 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -58,6 +58,10 @@ class DueItem:
     stages: Sequence[Stage] = field(default_factory=tuple)
     # Escalate to the recipient's manager when overdue (default stages only).
     escalate: bool = True
+    # When one object falls due again and again (a person's yearly workshop duty), a name for
+    # this occurrence ("avg-2022-03-01"): it keeps each occurrence's stages apart, so that the
+    # second year's reminders are not taken for the first year's.
+    occurrence: str = ""
 
 
 Source = Callable[[datetime], Iterable[DueItem]]
@@ -153,6 +157,8 @@ def _managers(user_ids: set[int]) -> dict[int, Any]:
 
 def _rows_for(name: str, item: DueItem, now: datetime) -> Iterator[tuple[Any, Stage, DueItem, str]]:
     stages = item.stages or default_stages(item.due, now)
+    if item.occurrence:
+        stages = [replace(stage, code=f"{item.occurrence}/{stage.code}") for stage in stages]
     stage = _latest(stages, now, escalation=False)
     if stage:
         yield item.recipient, stage, item, name

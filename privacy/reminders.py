@@ -115,7 +115,9 @@ def workshop_tomorrow(now: datetime) -> Iterator[DueItem]:
         )
 
 
-def _duty_item(duty: workshops.Duty, due: date, title: str) -> DueItem:
+def _duty_item(duty: workshops.Duty, due: date, title: str, kind: str) -> DueItem:
+    """Both duties are about the person, and the AVG duty comes back every year: the
+    occurrence (kind and due date) keeps their reminders apart."""
     return DueItem(
         obj=duty.person,
         recipient=duty.person.user,
@@ -123,6 +125,7 @@ def _duty_item(duty: workshops.Duty, due: date, title: str) -> DueItem:
         title=title,
         url=settings.SITE_URL + reverse("privacy:calendar"),
         kind=_("Verplichte workshops"),
+        occurrence=f"{kind}-{due.isoformat()}",
     )
 
 
@@ -134,7 +137,7 @@ def onboarding_duty(now: datetime) -> Iterator[DueItem]:
     for duty in workshops.duties(today):
         if duty.onboarding_owed and duty.onboarding_due <= soon:
             title = _("Volg de onboardingworkshop (uiterlijk %(d)s)") % {"d": duty.onboarding_due.isoformat()}
-            yield _duty_item(duty, duty.onboarding_due, title)
+            yield _duty_item(duty, duty.onboarding_due, title, "onboarding")
 
 
 @register_source("privacy.avg_workshop_duty")
@@ -145,4 +148,4 @@ def avg_workshop_duty(now: datetime) -> Iterator[DueItem]:
     for duty in workshops.duties(today):
         if duty.avg_due <= soon:
             title = _("Volg de jaarlijkse AVG-workshop (uiterlijk %(d)s)") % {"d": duty.avg_due.isoformat()}
-            yield _duty_item(duty, duty.avg_due, title)
+            yield _duty_item(duty, duty.avg_due, title, "avg")

@@ -134,3 +134,27 @@ def test_annual_figures_take_a_fixed_number_of_queries(year_2021, django_assert_
     with CaptureQueriesContext(connection) as empty_year:
         annual_figures(1999)
     assert len(empty_year) == 6
+
+
+def test_two_duties_of_one_person_falling_due_together_are_both_reminded(make_user, monkeypatch):
+    """Both duties are about the person: without the occurrence in the stage code, the
+    second would be taken for the first and never sent."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from compliance import reminders
+    from compliance.models import Reminder
+    from privacy.reminders import _duty_item
+    from privacy.workshops import duties
+
+    person = make_user(None, username="nieuw", start_date=date(2021, 1, 4)).person
+    [duty] = duties(date(2021, 6, 1), people=[person])
+    due = date(2021, 4, 4)
+    items = [_duty_item(duty, due, "onboarding", "onboarding"), _duty_item(duty, due, "avg", "avg")]
+    monkeypatch.setattr(reminders, "_sources", {"test": lambda now: items})
+    reminders.collect(datetime(2021, 6, 1, 9, tzinfo=ZoneInfo("Europe/Amsterdam")))
+    stages = sorted(Reminder.objects.filter(recipient=person.user).values_list("stage", flat=True))
+    assert [stage.split("/")[0] for stage in stages if "escalat" not in stage] == [
+        "avg-2021-04-04",
+        "onboarding-2021-04-04",
+    ]
