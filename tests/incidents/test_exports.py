@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
+from incidents import services
 from incidents.models import PhishingTakedown
 from reports.models import ExportJob
 from tests.reports.test_admin_export import csv_rows
@@ -105,3 +106,16 @@ def test_a_takedown_export_above_the_threshold_becomes_a_job_with_every_row(
     assert response.status_code == 302
     job = ExportJob.objects.latest("pk")
     assert (job.source, job.exporter, job.rows_done) == ("admin", "incidents.phishingtakedown", 5)
+
+
+def test_the_calamity_admin_export_follows_the_annual_figure_filter(
+    client_as, auditor, security_officer, make_incident
+):
+    for year in (2020, 2021, 2021):
+        incident = make_incident(started_at=T0.replace(year=year), detected_at=T0.replace(year=year))
+        services.declare_calamity(incident, "tactical", "reden", security_officer, at=T0.replace(year=year))
+    rows = csv_rows(
+        client_as(auditor).get(reverse("admin:incidents_calamity_export"), {"calamities": "2021", "_format": "csv"})
+    )
+    assert len(rows) == 1 + 2
+    assert "niveau" in rows[0]
