@@ -86,7 +86,7 @@ class EventAdmin(ExportMixin, ReadOnlyAdmin):
 
 
 @admin.register(HistorySeal)
-class HistorySealAdmin(ReadOnlyAdmin):
+class HistorySealAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ["sequence", "entry", "hash", "sealed_at"]
     list_select_related = ["entry"]
     search_fields = ["hash"]

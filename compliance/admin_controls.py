@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import dossier, stats
 from .admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
+from .admin_export import ExportMixin
 from .controls import accept_check, reject_check, submit_check
 from .evidence import add_evidence, attach_document, check_upload
 from .forms import FrameworkUploadForm
@@ -52,7 +53,7 @@ class RequirementInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(WaarborgAdmin):
+class FrameworkAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["ref_id", "name", "name_nl", "version", "provider", "imported_at"]
     search_fields = ["ref_id", "name", "name_nl", "urn"]
     readonly_fields = ["urn", "library_urn", "version", "imported_at", "implementation_groups", "exports"]
@@ -94,7 +95,7 @@ class FrameworkAdmin(WaarborgAdmin):
 
 
 @admin.register(Requirement)
-class RequirementAdmin(WaarborgAdmin):
+class RequirementAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["ref_id", "short_title", "framework", "assessable", "depth"]
     list_filter = ["framework", "assessable", "depth"]
     list_select_related = ["framework"]
@@ -107,7 +108,7 @@ class RequirementAdmin(WaarborgAdmin):
 
 
 @admin.register(Applicability)
-class ApplicabilityAdmin(WaarborgAdmin):
+class ApplicabilityAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["requirement", "applicable", "justification"]
     list_filter = ["applicable", "requirement__framework"]
     list_select_related = ["requirement"]
@@ -116,7 +117,7 @@ class ApplicabilityAdmin(WaarborgAdmin):
 
 
 @admin.register(Control)
-class ControlAdmin(WaarborgAdmin):
+class ControlAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["code", "title", "frequency", "owner", "evidence_owner", "state", "active"]
     list_filter = ["frequency", "active", "services"]
     list_select_related = ["owner", "evidence_owner"]
@@ -226,7 +227,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(ControlCheck)
-class ControlCheckAdmin(WaarborgAdmin):
+class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
     list_filter = [
         MineFilter,
@@ -349,7 +350,7 @@ class ControlCheckAdmin(WaarborgAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(WaarborgAdmin):
+class EvidenceAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["__str__", "check_obj", "kind", "version", "sha256", "uploaded_by", "uploaded_at"]
     list_filter = ["kind"]
     list_select_related = ["check_obj__control", "uploaded_by"]
@@ -387,7 +388,7 @@ class PolicyAdminForm(forms.ModelForm):
 
 
 @admin.register(Policy)
-class PolicyAdmin(WaarborgAdmin):
+class PolicyAdmin(ExportMixin, WaarborgAdmin):
     form = PolicyAdminForm
     list_display = ["title", "owner", "review_cycle_months", "last_reviewed", "next_review", "active"]
     list_filter = ["active", "review_cycle_months"]
@@ -418,7 +419,7 @@ class PolicyAdmin(WaarborgAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyAdmin):
+class ReminderAdmin(ExportMixin, ReadOnlyAdmin):
     """Every reminder recorded and sent: recipient, item, stage and time."""
 
     list_display = ["created_at", "recipient", "stage", "title", "due", "sent_at", "attempts", "last_error"]

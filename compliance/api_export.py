@@ -49,8 +49,8 @@ from .exporters import (
 )
 
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
-# Query parameters that page or pick a format, not filters.
-NOT_FILTERS = {"format", "page", "page_size"}
+# Query parameters that page (numbered or cursor) or pick a format, not filters.
+NOT_FILTERS = {"format", "page", "page_size", "cursor"}
 
 
 class SerializerExporter(BaseExporter):

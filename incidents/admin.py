@@ -19,6 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
+from compliance.admin_export import ExportMixin
 from compliance.models import FollowUpAction
 
 from . import services, stats
@@ -159,7 +160,7 @@ class CalamityInline(admin.StackedInline):
 
 
 @admin.register(Incident)
-class IncidentAdmin(WaarborgAdmin):
+class IncidentAdmin(ExportMixin, WaarborgAdmin):
     form = IncidentForm
     list_display = [
         "reference",
@@ -222,7 +223,7 @@ class IncidentAdmin(WaarborgAdmin):
 
 
 @admin.register(TimelineEntry)
-class TimelineEntryAdmin(ReadOnlyAdmin):
+class TimelineEntryAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ["at", "incident", "kind", "actor", "from_value", "to_value"]
     list_filter = ["kind"]
     list_select_related = ["incident", "actor"]
@@ -253,7 +254,7 @@ class CalamityForm(forms.ModelForm):
 
 
 @admin.register(Calamity)
-class CalamityAdmin(WaarborgAdmin):
+class CalamityAdmin(ExportMixin, WaarborgAdmin):
     form = CalamityForm
     list_display = ["incident", "level", "declared_at", "declared_by"]
     list_filter = ["level", figure_filter("calamities", _("jaar uitgeroepen"))]
@@ -283,7 +284,7 @@ class CalamityAdmin(WaarborgAdmin):
 
 
 @admin.register(DDoSAttack)
-class DDoSAttackAdmin(WaarborgAdmin):
+class DDoSAttackAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["started_at", "vector", "peak_gbps", "mitigated", "interruption_minutes", "service", "incident"]
     list_filter = ["vector", "mitigated", "service", figure_filter("ddos_attacks", _("jaar begonnen"))]
     list_select_related = ["service", "incident"]
@@ -350,7 +351,7 @@ class ImportForm(forms.Form):
 
 
 @admin.register(PhishingTakedown)
-class PhishingTakedownAdmin(ExactCountForFiguresMixin, ImportAdminMixin, WaarborgAdmin):
+class PhishingTakedownAdmin(ExactCountForFiguresMixin, ImportAdminMixin, ExportMixin, WaarborgAdmin):
     import_kind = ImportKind.TAKEDOWNS
     list_display = [
         "normalised_url",
@@ -398,7 +399,7 @@ class FraudAccountRemovalForm(forms.ModelForm):
 
 
 @admin.register(FraudAccountRemoval)
-class FraudAccountRemovalAdmin(ExactCountForFiguresMixin, ImportAdminMixin, WaarborgAdmin):
+class FraudAccountRemovalAdmin(ExactCountForFiguresMixin, ImportAdminMixin, ExportMixin, WaarborgAdmin):
     import_kind = ImportKind.FRAUD_REMOVALS
     form = FraudAccountRemovalForm
     list_display = ["removed_at", "short_pseudonym", "reason", "victim_informed", "new_digid_requested"]
@@ -419,7 +420,7 @@ class FraudAccountRemovalAdmin(ExactCountForFiguresMixin, ImportAdminMixin, Waar
 
 
 @admin.register(MisuseInvestigation)
-class MisuseInvestigationAdmin(WaarborgAdmin):
+class MisuseInvestigationAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["partner_reference", "chain_partner", "subject", "opened_on", "closed_on", "outcome"]
     list_filter = ["chain_partner", "outcome", figure_filter("misuse_investigations", _("jaar geopend"))]
     list_select_related = ["service"]
@@ -435,7 +436,7 @@ class LessonInline(admin.StackedInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(WaarborgAdmin):
+class ExerciseAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["name", "kind", "held_on", "in_maintenance_window", "announced_in_advance"]
     list_filter = ["kind", "in_maintenance_window", "announced_in_advance"]
     search_fields = ["name", "scenario"]
@@ -443,7 +444,7 @@ class ExerciseAdmin(WaarborgAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(WaarborgAdmin):
+class LessonAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["title", "exercise"]
     list_filter = ["exercise__kind"]
     list_select_related = ["exercise"]
@@ -453,7 +454,7 @@ class LessonAdmin(WaarborgAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(ReadOnlyAdmin):
+class ImportBatchAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ["imported_at", "kind", "file_name", "rows", "created", "duplicates", "imported_by"]
     list_filter = ["kind"]
     list_select_related = ["imported_by"]

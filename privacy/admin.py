@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from compliance.admin_base import WaarborgAdmin, figure_year_filter
+from compliance.admin_export import ExportMixin
 
 from . import breaches, dpias, scoring, stats, workshops
 from .models import (
@@ -61,7 +62,7 @@ def countdown(seconds: int | None) -> str:
 
 
 @admin.register(Category)
-class CategoryAdmin(WaarborgAdmin):
+class CategoryAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
@@ -83,7 +84,7 @@ class TransferInline(admin.TabularInline):
 
 
 @admin.register(ProcessingActivity)
-class ProcessingActivityAdmin(WaarborgAdmin):
+class ProcessingActivityAdmin(ExportMixin, WaarborgAdmin):
     change_list_template = "admin/privacy/processingactivity/change_list.html"
     list_display = ["code", "name", "role", "owner", "registered_on", "next_review_on", "dpia_screening"]
     list_filter = [
@@ -131,7 +132,7 @@ class ProcessingActivityAdmin(WaarborgAdmin):
 
 
 @admin.register(Purpose)
-class PurposeAdmin(WaarborgAdmin):
+class PurposeAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["description", "activity", "legal_basis"]
     list_filter = ["legal_basis"]
     list_select_related = ["activity"]
@@ -140,7 +141,7 @@ class PurposeAdmin(WaarborgAdmin):
 
 
 @admin.register(Processor)
-class ProcessorAdmin(WaarborgAdmin):
+class ProcessorAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["name", "activity", "agreement_signed_on", "agreement_ends_on"]
     list_select_related = ["activity"]
     search_fields = ["name", "activity__name"]
@@ -148,7 +149,7 @@ class ProcessorAdmin(WaarborgAdmin):
 
 
 @admin.register(Transfer)
-class TransferAdmin(WaarborgAdmin):
+class TransferAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["recipient", "country", "safeguard", "activity"]
     list_filter = ["safeguard"]
     list_select_related = ["activity"]
@@ -166,14 +167,14 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(WaarborgAdmin):
+class QuestionnaireAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["name", "slug", "wp248_threshold", "score_threshold", "active"]
     search_fields = ["name"]
     inlines = [QuestionInline]
 
 
 @admin.register(Question)
-class QuestionAdmin(WaarborgAdmin):
+class QuestionAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["number", "text", "questionnaire", "answer_type", "weight", "criterion"]
     list_filter = ["questionnaire", "answer_type", "criterion"]
     list_select_related = ["questionnaire"]
@@ -188,7 +189,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(SelfAssessment)
-class SelfAssessmentAdmin(WaarborgAdmin):
+class SelfAssessmentAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["__str__", "assessor", "started_on", "completed_on", "score", "dpia_required"]
     list_filter = [
         "questionnaire",
@@ -223,7 +224,7 @@ class SelfAssessmentAdmin(WaarborgAdmin):
 
 
 @admin.register(Answer)
-class AnswerAdmin(WaarborgAdmin):
+class AnswerAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["assessment", "question", "value"]
     list_select_related = ["assessment__questionnaire", "assessment__activity", "assessment__service", "question"]
     autocomplete_fields = ["assessment", "question"]
@@ -294,7 +295,7 @@ class DPIAForm(forms.ModelForm):
 
 
 @admin.register(DPIA)
-class DPIAAdmin(WaarborgAdmin):
+class DPIAAdmin(ExportMixin, WaarborgAdmin):
     form = DPIAForm
     list_display = ["title", "activity", "status", "decision", "decided_on", "prior_consultation", "review_on"]
     list_filter = ["status", "decision", "decided_on", figure_filter("dpias", _("jaar besloten"))]
@@ -369,7 +370,7 @@ class DPIAAdmin(WaarborgAdmin):
 
 
 @admin.register(DPIARisk)
-class DPIARiskAdmin(WaarborgAdmin):
+class DPIARiskAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["description", "dpia", "likelihood", "impact", "residual_likelihood", "residual_impact"]
     list_select_related = ["dpia"]
     search_fields = ["description"]
@@ -377,7 +378,7 @@ class DPIARiskAdmin(WaarborgAdmin):
 
 
 @admin.register(DPIATransition)
-class DPIATransitionAdmin(WaarborgAdmin):
+class DPIATransitionAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["dpia", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status"]
     list_select_related = ["dpia", "by"]
@@ -456,7 +457,7 @@ class DataBreachForm(forms.ModelForm):
 
 
 @admin.register(DataBreach)
-class DataBreachAdmin(WaarborgAdmin):
+class DataBreachAdmin(ExportMixin, WaarborgAdmin):
     form = DataBreachForm
     change_list_template = "admin/privacy/databreach/change_list.html"
     list_display = ["reference", "title", "aware_at", "deadline", "clock", "reported_to_ap_at", "not_reported", "risk"]
@@ -556,7 +557,7 @@ class DataBreachAdmin(WaarborgAdmin):
 
 
 @admin.register(WorkshopSeries)
-class WorkshopSeriesAdmin(WaarborgAdmin):
+class WorkshopSeriesAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["name", "kind", "recurrence", "capacity", "waiting_list", "active", "feed"]
     list_filter = ["kind", "active"]
     list_select_related = ["organizer"]
@@ -584,7 +585,7 @@ class RegistrationInline(admin.TabularInline):
 
 
 @admin.register(WorkshopSession)
-class WorkshopSessionAdmin(WaarborgAdmin):
+class WorkshopSessionAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["__str__", "starts_at", "location", "capacity", "registered", "waiting", "cancelled"]
     list_filter = ["series", "cancelled", "starts_at", figure_filter("workshop_sessions", _("jaar gegeven"))]
     list_select_related = ["series"]
@@ -631,7 +632,7 @@ class RegistrationForm(forms.ModelForm):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(WaarborgAdmin):
+class RegistrationAdmin(ExportMixin, WaarborgAdmin):
     form = RegistrationForm
     list_display = ["user", "session", "status", "attendance", "registered_at"]
     list_filter = [

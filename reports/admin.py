@@ -28,7 +28,7 @@ class AccessLogAdmin(ExportMixin, ReadOnlyAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(ReadOnlyAdmin):
+class ExportJobAdmin(ExportMixin, ReadOnlyAdmin):
     list_display = ["created_at", "requested_by", "description", "format", "status", "rows_done", "rows_total"]
     list_filter = ["status", "format", "source"]
     list_select_related = ["requested_by"]

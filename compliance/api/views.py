@@ -8,25 +8,26 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import filters
+from ..api_export import ExportListMixin
 from ..models import Availability, Department, Event, FollowUpAction, Person, Service
 from . import serializers
 
 
-class DepartmentViewSet(viewsets.ModelViewSet):
+class DepartmentViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Department.objects.all()
     serializer_class = serializers.DepartmentSerializer
     filterset_class = filters.DepartmentFilter
     search_fields = ["name", "code"]
 
 
-class PersonViewSet(viewsets.ModelViewSet):
+class PersonViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Person.objects.select_related("user", "department")
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilter
     search_fields = ["user__username", "user__first_name", "user__last_name"]
 
 
-class ServiceViewSet(viewsets.ModelViewSet):
+class ServiceViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Service.objects.all()
     serializer_class = serializers.ServiceSerializer
     filterset_class = filters.ServiceFilter
@@ -55,14 +56,14 @@ class ServiceViewSet(viewsets.ModelViewSet):
         return Response(serializers.ServiceAvailabilityYearSerializer({**data, "months": len(months)}).data)
 
 
-class AvailabilityViewSet(viewsets.ModelViewSet):
+class AvailabilityViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Availability.objects.select_related("service")
     serializer_class = serializers.AvailabilitySerializer
     filterset_class = filters.AvailabilityFilter
     ordering_fields = ["month", "achieved"]
 
 
-class FollowUpActionViewSet(viewsets.ModelViewSet):
+class FollowUpActionViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = FollowUpAction.objects.select_related("source_type")
     serializer_class = serializers.FollowUpActionSerializer
     filterset_class = filters.FollowUpActionFilter
@@ -70,7 +71,7 @@ class FollowUpActionViewSet(viewsets.ModelViewSet):
     ordering_fields = ["due_date", "created_at", "status"]
 
 
-class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
+class HistoryViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     """Change history of every domain object: who, when, before and after."""
 
     queryset = LogEntry.objects.select_related("actor", "content_type", "seal").order_by("-timestamp", "-pk")
@@ -79,7 +80,7 @@ class HistoryViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["timestamp"]
 
 
-class EventViewSet(viewsets.ReadOnlyModelViewSet):
+class EventViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     """Named business events (check accepted, calamity declared, …)."""
 
     queryset = Event.objects.select_related("actor", "content_type")

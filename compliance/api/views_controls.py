@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from .. import dossier, filters
 from ..access import notify_access
+from ..api_export import ExportListMixin
 from ..controls import accept_check, reject_check, submit_check
 from ..coverage import soa_csv, soa_rows, soa_xlsx
 from ..evidence import add_evidence, attach_document
@@ -38,7 +39,7 @@ def _domain(func: Callable[[], Any]) -> Any:
         raise serializers.ValidationError(detail) from exc
 
 
-class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
+class FrameworkViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Framework.objects.all()
     serializer_class = s.FrameworkSerializer
     filterset_class = filters.FrameworkFilter
@@ -93,7 +94,7 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(s.SoaRowSerializer(list(soa_rows(framework)), many=True).data)
 
 
-class RequirementViewSet(viewsets.ReadOnlyModelViewSet):
+class RequirementViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = Requirement.objects.all()
     serializer_class = s.RequirementSerializer
     filterset_class = filters.RequirementFilter
@@ -101,7 +102,7 @@ class RequirementViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["position", "ref_id"]
 
 
-class ApplicabilityViewSet(viewsets.ModelViewSet):
+class ApplicabilityViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Applicability.objects.all()
     serializer_class = s.ApplicabilitySerializer
     filterset_class = filters.ApplicabilityFilter
@@ -120,7 +121,7 @@ class DossierJobSerializer(serializers.Serializer):
     files = serializers.IntegerField()
 
 
-class ControlViewSet(viewsets.ModelViewSet):
+class ControlViewSet(ExportListMixin, viewsets.ModelViewSet):
     serializer_class = s.ControlSerializer
     filterset_class = filters.ControlFilter
     search_fields = ["code", "title", "objective"]
@@ -185,7 +186,7 @@ def _dossier(request: Request, control: Control | None) -> Any:
 
 
 class ControlCheckViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+    ExportListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
     """Checks are created by the rolling horizon; here they are read, assigned, submitted,
     accepted and rejected. Employees see only the checks assigned to them."""
@@ -245,7 +246,7 @@ class ControlCheckViewSet(
         return self._respond(_domain(lambda: reject_check(check, request.user, body.validated_data["note"])))
 
 
-class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class EvidenceViewSet(ExportListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Evidence is append-only: upload a new version with `supersedes`; nothing is changed
     or deleted here. Files are downloaded from `download_url` (permission-checked)."""
 
@@ -275,7 +276,7 @@ class EvidenceViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
-class PolicyViewSet(viewsets.ModelViewSet):
+class PolicyViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Policy.objects.prefetch_related("requirements")
     serializer_class = s.PolicySerializer
     filterset_class = filters.PolicyFilter
@@ -317,7 +318,7 @@ class PolicyViewSet(viewsets.ModelViewSet):
         return Response(self.get_serializer(policy).data)
 
 
-class ReminderViewSet(viewsets.ReadOnlyModelViewSet):
+class ReminderViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     """Every reminder recorded: who, what, which stage, when sent (read-only)."""
 
     queryset = Reminder.objects.select_related("item_type")

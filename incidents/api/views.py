@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.api.serializers import FollowUpActionSerializer
+from compliance.api_export import ExportListMixin
 
 from .. import filters, services, stats
 from ..models import (
@@ -43,7 +44,7 @@ def _domain(call: Any) -> Any:
         raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
 
 
-class IncidentViewSet(viewsets.ModelViewSet):
+class IncidentViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Incident.objects.select_related("owner", "calamity__declared_by").prefetch_related("services")
     serializer_class = serializers.IncidentSerializer
     filterset_class = filters.IncidentFilter
@@ -101,7 +102,7 @@ class IncidentViewSet(viewsets.ModelViewSet):
         return serializer.validated_data
 
 
-class TimelineEntryViewSet(viewsets.ReadOnlyModelViewSet):
+class TimelineEntryViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     """The timeline of every incident (comments are added at /incidents/{id}/comments/)."""
 
     queryset = TimelineEntry.objects.select_related("actor", "incident")
@@ -110,7 +111,7 @@ class TimelineEntryViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["at"]
 
 
-class CalamityViewSet(viewsets.ReadOnlyModelViewSet):
+class CalamityViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     """Calamities (declared at /incidents/{id}/declare-calamity/)."""
 
     queryset = Calamity.objects.select_related("incident", "declared_by")
@@ -119,14 +120,14 @@ class CalamityViewSet(viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["declared_at", "level"]
 
 
-class DDoSAttackViewSet(viewsets.ModelViewSet):
+class DDoSAttackViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = DDoSAttack.objects.select_related("service")
     serializer_class = serializers.DDoSAttackSerializer
     filterset_class = filters.DDoSAttackFilter
     ordering_fields = ["started_at", "peak_gbps", "interruption_minutes"]
 
 
-class PhishingTakedownViewSet(viewsets.ModelViewSet):
+class PhishingTakedownViewSet(ExportListMixin, viewsets.ModelViewSet):
     """Cursor-paginated (no count): stays quick at millions of rows."""
 
     queryset = PhishingTakedown.objects.all()
@@ -137,7 +138,7 @@ class PhishingTakedownViewSet(viewsets.ModelViewSet):
     ordering_fields = ["reported_at"]
 
 
-class MisuseInvestigationViewSet(viewsets.ModelViewSet):
+class MisuseInvestigationViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = MisuseInvestigation.objects.select_related("service")
     serializer_class = serializers.MisuseInvestigationSerializer
     filterset_class = filters.MisuseInvestigationFilter
@@ -145,7 +146,7 @@ class MisuseInvestigationViewSet(viewsets.ModelViewSet):
     ordering_fields = ["opened_on", "closed_on"]
 
 
-class FraudAccountRemovalViewSet(viewsets.ModelViewSet):
+class FraudAccountRemovalViewSet(ExportListMixin, viewsets.ModelViewSet):
     """Cursor-paginated (no count): stays quick at millions of rows. Post `account_number`;
     only its keyed pseudonym is stored."""
 
@@ -156,7 +157,7 @@ class FraudAccountRemovalViewSet(viewsets.ModelViewSet):
     ordering_fields = ["removed_at"]
 
 
-class ExerciseViewSet(viewsets.ModelViewSet):
+class ExerciseViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Exercise.objects.prefetch_related("lessons")
     serializer_class = serializers.ExerciseSerializer
     filterset_class = filters.ExerciseFilter
@@ -164,7 +165,7 @@ class ExerciseViewSet(viewsets.ModelViewSet):
     ordering_fields = ["held_on", "name"]
 
 
-class LessonViewSet(viewsets.ModelViewSet):
+class LessonViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Lesson.objects.select_related("exercise")
     serializer_class = serializers.LessonSerializer
     filterset_class = filters.LessonFilter
@@ -181,7 +182,7 @@ class LessonViewSet(viewsets.ModelViewSet):
         return Response(FollowUpActionSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-class ImportBatchViewSet(viewsets.ReadOnlyModelViewSet):
+class ImportBatchViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ImportBatch.objects.select_related("imported_by")
     serializer_class = serializers.ImportBatchSerializer
     filterset_class = filters.ImportBatchFilter

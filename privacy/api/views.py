@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.access import notify_access
+from compliance.api_export import ExportListMixin
 
 from .. import breaches, dpias, exports, filters, scoring, workshops
 from ..models import (
@@ -73,14 +74,14 @@ def run(func: Any, *args: Any, **kwargs: Any) -> Any:
         raise as_drf_error(exc) from exc
 
 
-class CategoryViewSet(viewsets.ModelViewSet):
+class CategoryViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Category.objects.all()
     serializer_class = serializers.CategorySerializer
     filterset_class = filters.CategoryFilter
     search_fields = ["name"]
 
 
-class ProcessingActivityViewSet(viewsets.ModelViewSet):
+class ProcessingActivityViewSet(ExportListMixin, viewsets.ModelViewSet):
     """The Art. 30 register."""
 
     queryset = exports.register_queryset()
@@ -107,38 +108,38 @@ class ProcessingActivityViewSet(viewsets.ModelViewSet):
         return file_response(request, exports.write_csv(activities, exports.REGISTER_COLUMNS), fmt, name, **register)
 
 
-class PurposeViewSet(viewsets.ModelViewSet):
+class PurposeViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Purpose.objects.all()
     serializer_class = serializers.PurposeSerializer
     filterset_class = filters.PurposeFilter
 
 
-class ProcessorViewSet(viewsets.ModelViewSet):
+class ProcessorViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Processor.objects.all()
     serializer_class = serializers.ProcessorSerializer
     filterset_class = filters.ProcessorFilter
     search_fields = ["name"]
 
 
-class TransferViewSet(viewsets.ModelViewSet):
+class TransferViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Transfer.objects.all()
     serializer_class = serializers.TransferSerializer
     filterset_class = filters.TransferFilter
 
 
-class QuestionnaireViewSet(viewsets.ModelViewSet):
+class QuestionnaireViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Questionnaire.objects.all()
     serializer_class = serializers.QuestionnaireSerializer
     filterset_class = filters.QuestionnaireFilter
 
 
-class QuestionViewSet(viewsets.ModelViewSet):
+class QuestionViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Question.objects.all()
     serializer_class = serializers.QuestionSerializer
     filterset_class = filters.QuestionFilter
 
 
-class SelfAssessmentViewSet(viewsets.ModelViewSet):
+class SelfAssessmentViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = SelfAssessment.objects.all()
     serializer_class = serializers.SelfAssessmentSerializer
     filterset_class = filters.SelfAssessmentFilter
@@ -156,13 +157,13 @@ class SelfAssessmentViewSet(viewsets.ModelViewSet):
         return Response(serializers.SelfAssessmentSerializer(assessment).data)
 
 
-class AnswerViewSet(viewsets.ModelViewSet):
+class AnswerViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = Answer.objects.select_related("question")
     serializer_class = serializers.AnswerSerializer
     filterset_class = filters.AnswerFilter
 
 
-class DPIAViewSet(viewsets.ModelViewSet):
+class DPIAViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = DPIA.objects.prefetch_related("risks")
     serializer_class = serializers.DPIASerializer
     filterset_class = filters.DPIAFilter
@@ -214,13 +215,13 @@ class DPIAViewSet(viewsets.ModelViewSet):
         )
 
 
-class DPIARiskViewSet(viewsets.ModelViewSet):
+class DPIARiskViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = DPIARisk.objects.all()
     serializer_class = serializers.DPIARiskSerializer
     filterset_class = filters.DPIARiskFilter
 
 
-class DPIATransitionViewSet(viewsets.ReadOnlyModelViewSet):
+class DPIATransitionViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     """Who moved which DPIA when (written by the workflow only)."""
 
     queryset = DPIATransition.objects.select_related("by")
@@ -228,7 +229,7 @@ class DPIATransitionViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.DPIATransitionFilter
 
 
-class DataBreachViewSet(viewsets.ModelViewSet):
+class DataBreachViewSet(ExportListMixin, viewsets.ModelViewSet):
     """The register of every data breach, reported or not, with its Art. 33 clock."""
 
     queryset = DataBreach.objects.prefetch_related("data_categories", "activities")
@@ -286,14 +287,14 @@ class DataBreachViewSet(viewsets.ModelViewSet):
         return file_response(request, exports.write_csv(rows, exports.BREACH_COLUMNS), fmt, name, **register)
 
 
-class WorkshopSeriesViewSet(viewsets.ModelViewSet):
+class WorkshopSeriesViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = WorkshopSeries.objects.all()
     serializer_class = serializers.WorkshopSeriesSerializer
     filterset_class = filters.WorkshopSeriesFilter
     search_fields = ["name"]
 
 
-class WorkshopSessionViewSet(viewsets.ModelViewSet):
+class WorkshopSessionViewSet(ExportListMixin, viewsets.ModelViewSet):
     queryset = WorkshopSession.objects.select_related("series").with_seats()
     serializer_class = serializers.WorkshopSessionSerializer
     filterset_class = filters.WorkshopSessionFilter
@@ -311,6 +312,7 @@ def sees_all_registrations(user: Any) -> bool:
 
 
 class RegistrationViewSet(
+    ExportListMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,
     mixins.DestroyModelMixin,

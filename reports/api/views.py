@@ -47,7 +47,7 @@ class AccessLogViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     ordering_fields = ["timestamp"]
 
 
-class ExportJobViewSet(viewsets.ReadOnlyModelViewSet):
+class ExportJobViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
     """Background exports: your own, or all of them for auditors; the file when done."""
 
     queryset = ExportJob.objects.select_related("requested_by")
