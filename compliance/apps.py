@@ -48,6 +48,11 @@ class ComplianceConfig(AppConfig):
         roles.grant(roles.ADMINISTRATOR, "auth", ["user", "group"])
         roles.grant(roles.ADMINISTRATOR, self.label, ["person", "department"])
         roles.grant(roles.ADMINISTRATOR, "authtoken", ["token", "tokenproxy"])
+        # A user who lost their phone: the administrator removes the device (the user enrols
+        # again at the next login) or a lockout after failed logins.
+        roles.grant(roles.ADMINISTRATOR, "otp_totp", ["totpdevice"], ["view", "delete"])
+        roles.grant(roles.ADMINISTRATOR, "otp_static", ["staticdevice"], ["view", "delete"])
+        roles.grant(roles.ADMINISTRATOR, "axes", ["accessattempt"], ["view", "delete"])
         roles.auditor_reads(self.label)
         roles.auditor_reads("auditlog")
         post_migrate.connect(sync_roles_after_migrate, sender=self)

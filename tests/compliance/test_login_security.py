@@ -152,3 +152,20 @@ def test_only_the_api_docs_allow_inline_styles(client, auditor):
     client.force_login(auditor)
     assert "style-src 'self' 'unsafe-inline'" in client.get("/api/v1/docs/")["Content-Security-Policy"]
     assert "unsafe-inline" not in client.get("/")["Content-Security-Policy"]
+
+
+def test_the_administrator_can_reset_a_lost_second_factor_and_a_lockout(client_as, administrator, security_officer):
+    TOTPDevice.objects.create(user=security_officer, name="telefoon", confirmed=True)
+    client = client_as(administrator)
+    device = TOTPDevice.objects.get(user=security_officer)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 200
+    assert client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not TOTPDevice.objects.filter(user=security_officer).exists()
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+
+
+def test_an_auditor_cannot_reset_second_factors(client_as, auditor, security_officer):
+    device = TOTPDevice.objects.create(user=security_officer, name="telefoon", confirmed=True)
+    response = client_as(auditor).post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert TOTPDevice.objects.filter(pk=device.pk).exists()
