@@ -40,6 +40,7 @@ from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMATS = ("csv", "xlsx", "jsonl")
 CONTENT_TYPES = {
@@ -95,11 +96,13 @@ def safe_text(value: Any) -> str:
 
 
 def safe_xlsx_value(value: Any) -> Any:
-    """XLSX keeps numbers and dates typed; text that looks like a formula is neutralised."""
+    """XLSX keeps numbers and dates typed; text that looks like a formula is neutralised, and
+    control characters a worksheet cannot hold are dropped."""
     value = plain_value(value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
 # --- exporters -----------------------------------------------------------------------

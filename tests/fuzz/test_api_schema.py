@@ -40,7 +40,9 @@ def _keep_the_test_connection():
 
 
 @pytest.fixture
-def token(db, django_user_model):
+def token(transactional_db, django_user_model):
+    """Requests run in autocommit, as in production (a test transaction around them would
+    turn one refused statement into an aborted transaction for every later one)."""
     from rest_framework.authtoken.models import Token
 
     user = django_user_model.objects.create_superuser("fuzzer", "fuzzer@waarborg.example", "Fuzz-password-123")

@@ -114,3 +114,10 @@ def test_exporters_are_found_by_name():
 def test_the_filename_names_the_list_and_the_format(services):
     name = QuerySetExporter(Service.objects.all()).filename("xlsx")
     assert name.startswith("voorzieningen-") and name.endswith(".xlsx")
+
+
+def test_control_characters_a_worksheet_cannot_hold_are_dropped_from_xlsx_cells():
+    from compliance.exporters import safe_xlsx_value
+
+    assert safe_xlsx_value("Afdeling\x14 ICT\x08") == "Afdeling ICT"
+    assert safe_xlsx_value("=\x01SUM(A1)") == "'=SUM(A1)"
