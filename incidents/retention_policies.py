@@ -77,3 +77,24 @@ register_policy(
         "pseudoniem, zodat alleen de telling (reden, datum) voor de jaarcijfers overblijft.",
     )
 )
+register_policy(
+    Policy(
+        key="ddos_attacks",
+        model="incidents.DDoSAttack",
+        date_field="started_at",
+        default_days=5 * 366,
+        reason="DDoS-aanvallen: nodig voor trends en de jaarverslagen (vorig jaar ernaast) en als "
+        "bewijs van de werking van de anti-DDoS-maatregelen (BIO2 8.20, 8.16); vijf jaar, als incidenten.",
+    )
+)
+register_policy(
+    Policy(
+        key="exercises",
+        model="incidents.Exercise",
+        date_field="held_on",
+        default_days=10 * 366,
+        reason="Oefeningen en hun leerpunten: bewijs dat continuïteitsplannen worden getest (BIO2 "
+        "5.30.01, jaarlijks); tien jaar, zodat opeenvolgende oefeningen en de opvolging van "
+        "leerpunten te vergelijken blijven. Bevatten geen persoonsgegevens van burgers.",
+    )
+)

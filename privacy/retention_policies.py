@@ -30,3 +30,14 @@ register_policy(
         "inschrijvingen zonder aanwezigheid.",
     )
 )
+register_policy(
+    Policy(
+        key="self_assessments",
+        model="privacy.SelfAssessment",
+        date_field="completed_on",
+        default_days=5 * 366,
+        condition=lambda: models.Q(completed_on__isnull=False),
+        reason="Self-assessments (pre-scan DPIA): onderbouwing van het besluit om wel of geen DPIA "
+        "te doen (AVG art. 35); vijf jaar na afronding.",
+    )
+)

@@ -18,7 +18,7 @@ from django.core.management import call_command
 
 from compliance.models import Event, FollowUpAction, Reminder
 from compliance.retention import NEVER, Policy, apply_retention, policies, register_policy
-from incidents.models import FraudAccountRemoval, Incident, MisuseInvestigation, PhishingTakedown
+from incidents.models import DDoSAttack, Exercise, FraudAccountRemoval, Incident, MisuseInvestigation, PhishingTakedown
 from incidents.retention_policies import RETIRED_PREFIX
 from privacy.models import DataBreach, Registration, WorkshopSeries, WorkshopSession
 from reports.models import AccessLog, ExportJob
@@ -105,6 +105,31 @@ def login_log(when, user, n):
     return _at(obj, when, attempt_time=when)
 
 
+def ddos(when, user, n):
+    return DDoSAttack.objects.create(
+        started_at=when, vector=DDoSAttack._meta.get_field("vector").choices[0][0], peak_gbps=10
+    )
+
+
+def exercise(when, user, n):
+    return Exercise.objects.create(
+        name=f"Oefening {n}", kind=Exercise._meta.get_field("kind").choices[0][0], held_on=when.date()
+    )
+
+
+def self_assessment(when, user, n):
+    from compliance.models import Service
+    from privacy.models import Questionnaire, SelfAssessment
+
+    questionnaire = Questionnaire.objects.get_or_create(slug=f"retentie-{n}", defaults={"name": "Pre-scan"})[0]
+    service = Service.objects.get_or_create(slug=f"dienst-{n}", defaults={"name": f"Dienst {n}", "domain": "toegang"})[
+        0
+    ]
+    return SelfAssessment.objects.create(
+        questionnaire=questionnaire, service=service, assessor=user, started_on=when.date(), completed_on=when.date()
+    )
+
+
 def event(when, user, n):
     return _at(Event.objects.create(name=f"test.{n}", object_repr="x"), when, timestamp=when)
 
@@ -122,6 +147,9 @@ FACTORIES: dict[str, Callable[[datetime, Any, int], Any]] = {
     "login_attempts": login_attempt,
     "login_log": login_log,
     "business_events": event,
+    "ddos_attacks": ddos,
+    "exercises": exercise,
+    "self_assessments": self_assessment,
 }
 
 
