@@ -47,6 +47,14 @@ CONTENT_TYPES = {
 FILE_RESPONSE = {(200, "application/octet-stream"): OpenApiTypes.BINARY}
 
 
+def table_response(
+    request: Any, rows: Any, columns: Any, title: str, fmt: str, name: str, register: dict[str, str]
+) -> Any:
+    """A register (processing activities, breaches) as XLSX, or else CSV, logged as a download."""
+    content = exports.write_xlsx(rows, columns, title) if fmt == "xlsx" else exports.write_csv(rows, columns)
+    return file_response(request, content, fmt, name, **register)
+
+
 class FileRenderer(BaseRenderer):
     """Lets file downloads through whatever the client accepts."""
 
@@ -102,10 +110,7 @@ class ProcessingActivityViewSet(ExportListMixin, viewsets.ModelViewSet):
         register = {"name": "privacy.processing_register", "model": "privacy.processingactivity"}
         if fmt == "pdf":
             return file_response(request, exports.register_pdf(activities), fmt, name, **register)
-        if fmt == "xlsx":
-            content = exports.write_xlsx(activities, exports.REGISTER_COLUMNS, "Verwerkingsregister")
-            return file_response(request, content, fmt, name, **register)
-        return file_response(request, exports.write_csv(activities, exports.REGISTER_COLUMNS), fmt, name, **register)
+        return table_response(request, activities, exports.REGISTER_COLUMNS, "Verwerkingsregister", fmt, name, register)
 
 
 class PurposeViewSet(ExportListMixin, viewsets.ModelViewSet):
@@ -281,10 +286,7 @@ class DataBreachViewSet(ExportListMixin, viewsets.ModelViewSet):
         rows = self.filter_queryset(exports.breach_queryset())
         name = f"datalekkenregister-{timezone.localdate():%Y%m%d}"
         register = {"name": "privacy.breach_register", "model": "privacy.databreach"}
-        if fmt == "xlsx":
-            content = exports.write_xlsx(rows, exports.BREACH_COLUMNS, "Datalekken")
-            return file_response(request, content, fmt, name, **register)
-        return file_response(request, exports.write_csv(rows, exports.BREACH_COLUMNS), fmt, name, **register)
+        return table_response(request, rows, exports.BREACH_COLUMNS, "Datalekken", fmt, name, register)
 
 
 class WorkshopSeriesViewSet(ExportListMixin, viewsets.ModelViewSet):
