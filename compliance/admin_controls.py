@@ -17,14 +17,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from . import dossier, stats
-from .admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
-from .admin_export import ExportMixin
-from .controls import accept_check, reject_check, submit_check
-from .evidence import add_evidence, attach_document, check_upload
-from .forms import FrameworkUploadForm
-from .frameworks import FrameworkImportError, import_framework
-from .models import (
+from compliance import dossier, stats
+from compliance.controls import accept_check, reject_check, submit_check
+from compliance.evidence import add_evidence, attach_document, check_upload
+from compliance.forms import FrameworkUploadForm
+from compliance.frameworks import FrameworkImportError, import_framework
+from compliance.models import (
     Applicability,
     CheckStatus,
     Control,
@@ -33,9 +31,10 @@ from .models import (
     Evidence,
     Framework,
     Policy,
-    Reminder,
     Requirement,
 )
+from core.admin_base import WaarborgAdmin, figure_year_filter
+from core.admin_export import ExportMixin
 
 
 def state_label(state: str) -> str:
@@ -416,17 +415,3 @@ class PolicyAdmin(ExportMixin, WaarborgAdmin):
         if not obj.pk or not obj.document:
             return "—"
         return format_html('<a href="{}">{}</a>', reverse("policy-document", args=[obj.pk]), obj.document_name)
-
-
-@admin.register(Reminder)
-class ReminderAdmin(ExportMixin, ReadOnlyAdmin):
-    """Every reminder recorded and sent: recipient, item, stage and time."""
-
-    list_display = ["created_at", "recipient", "stage", "title", "due", "sent_at", "attempts", "last_error"]
-    list_filter = ["escalation", "source", "item_type"]
-    list_select_related = ["recipient", "item_type"]
-    search_fields = ["title", "recipient__username", "recipient__email", "stage"]
-    date_hierarchy = "created_at"
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [f.name for f in self.model._meta.fields]

@@ -1,68 +1,8 @@
-"""Benchmarks for `make bench`: each app registers its cases in `<app>/bench.py`.
-
-A case is a function `(scale: float) -> list[Measure]` that makes its own synthetic data
-(at `scale` × its nominal volume), measures, and cleans up after itself. Cases measure
-wall time, query counts and memory; they never assert (tests pin the query counts).
-"""
+"""Benchmarks of compliance: the reminder sweep over open checks and the check lists."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
-
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
-
-@dataclass(frozen=True)
-class Measure:
-    case: str
-    what: str
-    value: float
-    unit: str
-
-
-Case = Callable[[float], list[Measure]]
-_cases: dict[str, Case] = {}
-
-
-def register_bench(name: str) -> Callable[[Case], Case]:
-    def decorator(func: Case) -> Case:
-        _cases[name] = func
-        return func
-
-    return decorator
-
-
-def cases() -> dict[str, Case]:
-    return dict(_cases)
-
-
-@dataclass
-class Timing:
-    seconds: float = 0.0
-    queries: int = 0
-
-
-@contextmanager
-def measure() -> Iterator[Timing]:
-    """Wall time and number of queries of the block."""
-    # The query log keeps the last 9,000 queries only: once it is full, a count of new
-    # entries would read 0. Start from an empty log.
-    connection.queries_log.clear()
-    timing = Timing()
-    with CaptureQueriesContext(connection) as captured:
-        start = time.perf_counter()
-        yield timing
-        timing.seconds = time.perf_counter() - start
-    timing.queries = len(captured.captured_queries)
-
-
-# --- compliance cases ------------------------------------------------------------------
-# Registered here because this module is both the registry and the compliance app's
-# bench module (make bench autodiscovers `<app>.bench`).
+from core.bench import Measure, measure, register_bench
 
 
 def _bench_data(checks: int) -> tuple[list[int], list[int]]:
@@ -72,7 +12,8 @@ def _bench_data(checks: int) -> tuple[list[int], list[int]]:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from .models import Control, ControlCheck, Department, Person
+    from compliance.models import Control, ControlCheck
+    from organisation.models import Department, Person
 
     User = get_user_model()
     department, _created = Department.objects.get_or_create(code="bench", defaults={"name": "Bench"})
@@ -110,11 +51,13 @@ def _bench_data(checks: int) -> tuple[list[int], list[int]]:
 def _bench_cleanup(owner_ids: list[int], control_ids: list[int]) -> None:
     from django.contrib.auth import get_user_model
 
-    from .models import ControlCheck, Reminder
+    from compliance.models import ControlCheck
+    from core.models import Reminder
 
     Reminder.objects.filter(recipient__in=owner_ids).delete()
     ControlCheck.objects.filter(control__in=control_ids)._raw_delete(ControlCheck.objects.db)  # type: ignore[attr-defined]
-    from .models import Control, Person
+    from compliance.models import Control
+    from organisation.models import Person
 
     Control.objects.filter(pk__in=control_ids).delete()
     Person.objects.filter(user__in=owner_ids).delete()
@@ -126,7 +69,7 @@ def _analyze() -> None:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE compliance_reminder")
+            cursor.execute("ANALYZE core_reminder")
 
 
 @register_bench("compliance.reminder_sweep")
@@ -134,7 +77,7 @@ def bench_reminder_sweep(scale: float) -> list[Measure]:
     from django.test.utils import override_settings
     from django.utils import timezone
 
-    from .reminders import collect, deliver
+    from core.reminders import collect, deliver
 
     checks = int(100_000 * scale)
     owners, controls = _bench_data(checks)

@@ -16,11 +16,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .history import record_bulk_change
-from .models import (
+from compliance.models import (
     FAILED_RESULTS,
     FREQUENCY_MONTHS,
     CheckResult,
@@ -28,8 +29,9 @@ from .models import (
     Control,
     ControlCheck,
     FollowUpAction,
-    log_event,
 )
+from core.history import record_bulk_change
+from core.models import log_event
 
 Period = tuple[date, date]
 
@@ -112,8 +114,21 @@ def _open_future_checks(control: Control, today: date) -> Any:
     return ControlCheck.objects.filter(control=control, status=CheckStatus.OPEN, due_date__gte=today)
 
 
+@receiver(pre_save, sender=Control)
+def _remember_before_save(sender: type[Control], instance: Control, raw: bool = False, **kwargs: Any) -> None:
+    instance._before_save = (  # type: ignore[attr-defined]
+        None if raw or not instance.pk else Control.objects.filter(pk=instance.pk).values().first()
+    )
+
+
+@receiver(post_save, sender=Control)
+def _sync_after_save(sender: type[Control], instance: Control, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        sync_checks_after_save(instance, getattr(instance, "_before_save", None))
+
+
 def sync_checks_after_save(control: Control, before: dict[str, Any] | None, today: date | None = None) -> None:
-    """Called by Control.save(): keep the control's checks in step with it."""
+    """After every save of a control: keep the control's checks in step with it."""
     today = today or timezone.localdate()
     if before is not None:
         changed = {f: getattr(control, f) for f in COPIED_FIELDS if before.get(f) != getattr(control, f)}

@@ -15,8 +15,8 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from .exporters import safe_text as csv_safe
-from .models import Applicability, Control, Framework, Requirement
+from compliance.models import Applicability, Control, Framework, Requirement
+from core.exporters import safe_text as csv_safe
 
 
 class Coverage:

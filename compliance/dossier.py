@@ -36,8 +36,8 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
-from .exporters import BaseExporter, register_exporter
-from .models import Control, ControlCheck, Evidence
+from compliance.models import Control, ControlCheck, Evidence
+from core.exporters import BaseExporter, register_exporter
 
 PDF_NAME = "dossier.pdf"
 MANIFEST_NAME = "manifest.csv"
@@ -268,8 +268,8 @@ def manifest_csv(built: Built) -> bytes:
 
 
 def _safe(value: str) -> str:
-    """Text from users, made safe for a spreadsheet (see compliance.exporters)."""
-    from .exporters import safe_text
+    """Text from users, made safe for a spreadsheet (see core.exporters)."""
+    from core.exporters import safe_text
 
     return safe_text(value)
 
@@ -463,8 +463,8 @@ def deliver(user: Any, dossier: Dossier, fmt: str) -> Delivery:
     """Build a small dossier now, or queue a large one as an export job; record the access."""
     import tempfile
 
-    from .access import notify_access
-    from .exporters import start_async_export
+    from core.access import notify_access
+    from core.exporters import start_async_export
 
     if fmt not in FORMATS:
         raise DossierError(_("Onbekend formaat / unknown format: %(fmt)s") % {"fmt": fmt})

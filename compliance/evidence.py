@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .controls import can_submit
-from .models import CheckStatus, ControlCheck, Evidence, log_event
-from .models.controls import evidence_upload_to
+from compliance.controls import can_submit
+from compliance.models import CheckStatus, ControlCheck, Evidence
+from compliance.models.controls import evidence_upload_to
+from core.models import log_event
 
 # extension -> MIME type detected from the content. Plain text has no magic number:
 # it is recognised as UTF-8 without NUL bytes, and then .txt and .csv are accepted.

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckResult, Control
+from compliance.models import CheckResult, Control
 
 
 class EvidenceForm(forms.Form):

@@ -18,7 +18,7 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Framework, Requirement
+from compliance.models import Framework, Requirement
 
 REQUIREMENT_FIELDS = (
     "ref_id",

@@ -12,8 +12,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .models import CheckStatus, Control, ControlCheck, FollowUpAction, Policy
-from .reminders import DueItem, register_source, reminder_window
+from compliance.models import CheckStatus, Control, ControlCheck, FollowUpAction, Policy
+from core.reminders import DueItem, register_source, reminder_window
 
 CHUNK = 2000
 

@@ -5,38 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Exists, OuterRef, QuerySet
 
-from .models import FAILED_RESULTS, CheckStatus, Control, ControlCheck, ControlState, Service
-
-
-def _last_accepted_result(control_ref: str = "pk") -> Subquery:
-    latest = (
-        ControlCheck.objects.filter(control=OuterRef(control_ref), status=CheckStatus.ACCEPTED)
-        .order_by("-period_end", "-pk")
-        .values("result")[:1]
-    )
-    return Subquery(latest, output_field=CharField())
-
-
-def _state(has_overdue: Exists, failed_condition: object, has_checks: Exists) -> Case:
-    return Case(
-        When(has_overdue, then=Value(ControlState.OVERDUE)),
-        When(failed_condition, then=Value(ControlState.FAILED)),  # type: ignore[arg-type]
-        When(~has_checks, then=Value(ControlState.NONE)),
-        default=Value(ControlState.ON_TRACK),
-        output_field=CharField(),
-    )
+from compliance.models import FAILED_RESULTS, Control, ControlCheck
+from compliance.models.controls import last_accepted_result, state_case
+from organisation.models import Service
 
 
 def controls_with_state(queryset: QuerySet[Control], today: date) -> QuerySet[Control]:
     """Annotate `last_result` and `state` on each control."""
-    checks = ControlCheck.objects.filter(control=OuterRef("pk"))
-    annotated = queryset.annotate(last_result=_last_accepted_result())
-
-    return annotated.annotate(
-        state=_state(Exists(checks.overdue(today)), Q(last_result__in=FAILED_RESULTS), Exists(checks))
-    )
+    return queryset.with_state(today)  # type: ignore[attr-defined]
 
 
 def services_with_state(queryset: QuerySet[Service], today: date) -> QuerySet[Service]:
@@ -44,7 +22,7 @@ def services_with_state(queryset: QuerySet[Service], today: date) -> QuerySet[Se
     checks = ControlCheck.objects.filter(control__services=OuterRef("pk"), control__active=True)
     failed_controls = (
         Control.objects.filter(services=OuterRef("pk"), active=True)
-        .annotate(last_result=_last_accepted_result())
+        .annotate(last_result=last_accepted_result())
         .filter(last_result__in=FAILED_RESULTS)
     )
-    return queryset.annotate(state=_state(Exists(checks.overdue(today)), Exists(failed_controls), Exists(checks)))
+    return queryset.annotate(state=state_case(Exists(checks.overdue(today)), Exists(failed_controls), Exists(checks)))

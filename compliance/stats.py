@@ -16,7 +16,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from .models import ControlCheck, accepted_on_time_q
+from compliance.models import ControlCheck, accepted_on_time_q
 
 
 def figure_q(key: str, year: int, today: date | None = None) -> Q:

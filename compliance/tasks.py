@@ -1,47 +1,9 @@
 from celery import shared_task
 
 
-@shared_task
-def ping() -> str:
-    """Proves a worker is alive and reads the queue (used by the integration tests)."""
-    return "pong"
-
-
-@shared_task
-def count_services() -> int:
-    """Proves a worker reaches the database (used by the integration tests)."""
-    from .models import Service
-
-    return Service.objects.count()
-
-
-@shared_task(acks_late=True)
-def send_reminders() -> int:
-    """One reminder sweep; the same code as `manage.py send_reminders`."""
-    from .reminders import sweep
-
-    return sweep()
-
-
-@shared_task
-def seal_history() -> int:
-    """Extend the hash chain over the change history (beat, every minute)."""
-    from .seal import seal_history as seal
-
-    return seal()
-
-
-@shared_task
-def apply_retention() -> dict[str, int]:
-    """Remove or pseudonymise what has passed its retention period (beat, nightly)."""
-    from .retention import apply_retention as apply
-
-    return apply()
-
-
 @shared_task(acks_late=True)
 def generate_checks() -> int:
     """Keep the rolling horizon of checks filled (idempotent)."""
-    from .controls import generate_checks as generate
+    from compliance.controls import generate_checks as generate
 
     return generate()

@@ -3,71 +3,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from config.celery import app as celery_app
-
-from . import dossier
-from .access import notify_access
-from .controls import can_submit, submit_check
-from .evidence import add_evidence, can_download
-from .filters import ControlCheckFilter
-from .forms import DossierForm, EvidenceForm, SubmitForm
-from .models import ControlCheck, Evidence, Policy
-
-
-def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
-    except Exception:
-        return False
-
-
-def _broker_ok() -> bool:
-    try:
-        with celery_app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return True
-    except Exception:
-        return False
-
-
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """Liveness for load balancers and monitoring: the database and the broker."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    status = "ok" if all(checks.values()) else "error"
-    body: dict[str, Any] = {"status": status, **{k: "ok" if v else "error" for k, v in checks.items()}}
-    return JsonResponse(body, status=200 if status == "ok" else 503)
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500. When the database is down, say so with a 503 (JSON on the API) instead of
-    a 500: the next request opens a new connection, so nothing needs restarting."""
-    import sys
-
-    from django.db import InterfaceError, OperationalError
-    from django.views.defaults import server_error as default_server_error
-
-    if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
-        return default_server_error(request)
-    message = "De database is tijdelijk niet bereikbaar / the database is temporarily unavailable"
-    headers = {"Retry-After": "30"}
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": message}, status=503, headers=headers)
-    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8", headers=headers)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+from compliance import dossier
+from compliance.controls import can_submit, submit_check
+from compliance.evidence import add_evidence, can_download
+from compliance.filters import ControlCheckFilter
+from compliance.forms import DossierForm, EvidenceForm, SubmitForm
+from compliance.models import ControlCheck, Evidence, Policy
+from core.access import notify_access
 
 
 @login_required

@@ -40,7 +40,7 @@ def envlist(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = envbool("DJANGO_DEBUG", "False")
-# The development key is refused with DEBUG off (see the check in compliance/checks.py).
+# The development key is refused with DEBUG off (see the check in core/checks.py).
 INSECURE_DEV_KEY = "insecure-development-key-change-me"
 SECRET_KEY = env("DJANGO_SECRET_KEY", INSECURE_DEV_KEY)
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "core",
+    "accounts",
+    "organisation",
     "compliance",
     "incidents",
     "privacy",
@@ -83,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "compliance.middleware.TwoFactorMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -148,7 +151,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
-AXES_LOCKOUT_CALLABLE = "compliance.middleware.lockout_response"
+AXES_LOCKOUT_CALLABLE = "accounts.middleware.lockout_response"
 
 # Dutch first, English available; dates in Amsterdam.
 LANGUAGE_CODE = "nl"
@@ -236,11 +239,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Beat only triggers; every row carries its own due date, so a missed beat loses nothing.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "send-reminders": {
-        "task": "compliance.tasks.send_reminders",
+        "task": "core.tasks.send_reminders",
         "schedule": crontab(minute=f"*/{envint('REMINDER_SWEEP_MINUTES', 15)}"),
     },
-    "seal-history": {"task": "compliance.tasks.seal_history", "schedule": 60.0},
-    "apply-retention": {"task": "compliance.tasks.apply_retention", "schedule": crontab(hour=3, minute=17)},
+    "seal-history": {"task": "core.tasks.seal_history", "schedule": 60.0},
+    "apply-retention": {"task": "core.tasks.apply_retention", "schedule": crontab(hour=3, minute=17)},
 }
 
 REST_FRAMEWORK = {
@@ -249,7 +252,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["compliance.api.permissions.RolePermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermissions"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -259,14 +262,14 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
         # ?format=csv|xlsx|jsonl on every list: the filtered rows, unpaginated (reports)
-        "compliance.api_renderers.CSVRenderer",
-        "compliance.api_renderers.XLSXRenderer",
-        "compliance.api_renderers.JSONLinesRenderer",
+        "core.api.renderers.CSVRenderer",
+        "core.api.renderers.XLSXRenderer",
+        "core.api.renderers.JSONLinesRenderer",
     ],
-    "DEFAULT_PAGINATION_CLASS": "compliance.api.pagination.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "compliance.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
@@ -294,10 +297,10 @@ AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # who and when is needed; the address is personal data
 HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", 7 * 366)
 # Retention periods in days per kind of record, overriding each policy's default
-# (compliance/retention.py; `manage.py retention` lists them with their reasons).
+# (core/retention.py; `manage.py retention` lists them with their reasons).
 RETENTION_DAYS: dict[str, int] = {}
 
-# Reminder stages (days); see compliance/reminders.py.
+# Reminder stages (days); see core/reminders.py.
 REMINDER_DAYS_BEFORE = [int(d) for d in envlist("REMINDER_DAYS_BEFORE", "14,7,1")]
 REMINDER_DAYS_OVERDUE = [int(d) for d in envlist("REMINDER_DAYS_OVERDUE", "1,7")]
 REMINDER_ESCALATE_AFTER_DAYS = envint("REMINDER_ESCALATE_AFTER_DAYS", 7)

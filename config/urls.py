@@ -4,13 +4,25 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+import accounts.api.urls
 import compliance.api.urls
+import core.api.urls
 import incidents.api.urls
+import organisation.api.urls
 import privacy.api.urls
 import reports.api.urls
-from compliance.views import health
+from core.views import health
+from reports.views import home
 
-API_APPS = [compliance.api.urls, incidents.api.urls, privacy.api.urls, reports.api.urls]
+API_APPS = [
+    organisation.api.urls,
+    core.api.urls,
+    compliance.api.urls,
+    incidents.api.urls,
+    privacy.api.urls,
+    reports.api.urls,
+    accounts.api.urls,
+]
 
 router = DefaultRouter()
 for api_module in API_APPS:
@@ -36,10 +48,12 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", home, name="home"),
+    path("", include("accounts.urls")),
     path("", include("compliance.urls")),
     path("", include("incidents.urls")),
     path("", include("privacy.urls")),
     path("", include("reports.urls")),
 ]
 
-handler500 = "compliance.views.server_error"
+handler500 = "core.views.server_error"

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
-from compliance.admin_export import ExportMixin
 from compliance.models import FollowUpAction
+from core.admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
+from core.admin_export import ExportMixin
 
 from . import services, stats
 from .choices import CalamityLevel, ImportKind, Status

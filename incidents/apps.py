@@ -20,8 +20,8 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidenten")
 
     def ready(self) -> None:
-        from compliance import roles
-        from compliance.history import track_app
+        from accounts import roles
+        from core.history import track_app
 
         from . import demo, reminders, retention_policies  # noqa: F401  (they register themselves)
 

@@ -22,8 +22,8 @@ from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from compliance.bench import Measure, measure, register_bench
-from compliance.models import Event
+from core.bench import Measure, measure, register_bench
+from core.models import Event
 
 from .imports import import_fraud_removals, import_takedowns
 from .models import FraudAccountRemoval, ImportBatch, PhishingTakedown

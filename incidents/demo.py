@@ -21,8 +21,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from compliance.demo import demo_user, register_demo
-from compliance.models import FollowUpAction, Service, log_event
+from compliance.models import FollowUpAction
+from core.demo import register_demo
+from core.models import log_event
+from organisation.demo import demo_user
+from organisation.models import Service
 
 from .choices import (
     CalamityLevel,

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from compliance.filters import MonthFilter, YearFilter
+from core.filters import MonthFilter, YearFilter
 
 from .choices import CalamityLevel, Category, Severity, Status, TakedownOutcome
 from .models import (

@@ -27,8 +27,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from compliance.history import record_bulk_change
-from compliance.models import log_event
+from core.history import record_bulk_change
+from core.models import log_event
 
 from .choices import FraudReason, ImportKind, TakedownKind, TakedownOutcome
 from .models import FraudAccountRemoval, ImportBatch, PhishingTakedown

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from compliance.reminders import DueItem, Stage, register_source
+from core.reminders import DueItem, Stage, register_source
 
 from .choices import Status
 from .models import Incident

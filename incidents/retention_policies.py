@@ -1,4 +1,4 @@
-"""Retention of the incidents app's records (compliance.retention applies them nightly)."""
+"""Retention of the incidents app's records (core.retention applies them nightly)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import secrets
 
 from django.db import models
 
-from compliance.history import record_bulk_change
-from compliance.retention import PSEUDONYMISE, Policy, register_policy
+from core.history import record_bulk_change
+from core.retention import PSEUDONYMISE, Policy, register_policy
 
 # A further-pseudonymised removal gets a random pseudonym with this prefix: no longer linkable
 # to other removals of the same account, still a valid 64-hex value, and recognisably retired

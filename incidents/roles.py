@@ -1,4 +1,4 @@
-"""The SOC supplier's role. It is not one of the core roles (compliance.roles.ROLES): the
+"""The SOC supplier's role. It is not one of the core roles (accounts.roles.ROLES): the
 group holds no model permission at all, and its members may only post detections to the
 SOC intake endpoint (incidents.api.permissions.IsSocSupplier)."""
 

@@ -12,10 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from compliance.models import FollowUpAction, Service, log_event
+from compliance.models import FollowUpAction
+from core.models import log_event
+from organisation.models import Service
 
 from .choices import CalamityLevel, DetectionSource, Status, TimelineKind
 from .models import Calamity, Incident, TimelineEntry
@@ -53,24 +54,7 @@ def _user(actor: Any) -> Any:
 
 def escalation_reasons(incident: Incident, now: datetime | None = None) -> list[str]:
     """The thresholds this incident crosses (settings INCIDENTS_CALAMITY_*), as sentences."""
-    reasons: list[str] = []
-    limit = settings.INCIDENTS_CALAMITY_PEOPLE_AFFECTED
-    if limit and incident.people_affected >= limit:
-        reasons.append(
-            _("%(n)s burgers en bedrijven getroffen (drempel %(limit)s).")
-            % {"n": incident.people_affected, "limit": limit}
-        )
-    expected = incident.expected_duration_minutes
-    if expected and incident.started_at:
-        actual = incident.duration(now).total_seconds() / 60
-        factor = settings.INCIDENTS_CALAMITY_DURATION_FACTOR
-        overrun = settings.INCIDENTS_CALAMITY_OVERRUN_MINUTES
-        if (factor and actual > expected * factor) or (overrun and actual > expected + overrun):
-            reasons.append(
-                _("Duurt %(actual)d minuten, verwacht was %(expected)d minuten.")
-                % {"actual": actual, "expected": expected}
-            )
-    return reasons
+    return incident.escalation_reasons(now)
 
 
 def declare_calamity(incident: Incident, level: str, reason: str, actor: Any, at: datetime | None = None) -> Calamity:

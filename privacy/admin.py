@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from compliance.admin_base import WaarborgAdmin, figure_year_filter
-from compliance.admin_export import ExportMixin
+from core.admin_base import WaarborgAdmin, figure_year_filter
+from core.admin_export import ExportMixin
 
 from . import breaches, dpias, scoring, stats, workshops
 from .models import (
@@ -39,7 +39,7 @@ from .models import (
     WorkshopSession,
 )
 from .models.dpia import PARTS, SECTIONS
-from .models.register import SCREENING_FLAGS, SPECIAL_CATEGORIES
+from .models.register import REGISTER_SECTIONS
 
 
 def figure_filter(key: str, title: Any) -> type[admin.SimpleListFilter]:
@@ -102,23 +102,10 @@ class ProcessingActivityAdmin(ExportMixin, WaarborgAdmin):
     date_hierarchy = "registered_on"
     readonly_fields = ["public_id", "screening_outcome"]
     inlines = [PurposeInline, ProcessorInline, TransferInline]
+    # The Art. 30 sections of the register, with the screening's outcome beside its flags.
     fieldsets = [
-        (None, {"fields": ["public_id", "code", "name", "description", "role", "owner", "services"]}),
-        (_("Contact (art. 30 lid 1 a)"), {"fields": ["controller_contact", "dpo_contact"]}),
-        (
-            _("Betrokkenen, gegevens en ontvangers (art. 30 lid 1 c, d)"),
-            {"fields": ["data_subject_categories", "personal_data_categories", "recipient_categories"]},
-        ),
-        (
-            _("Bijzondere en gevoelige gegevens"),
-            {"fields": [name for name, _label in SPECIAL_CATEGORIES] + ["criminal_data", "bsn"]},
-        ),
-        (_("Bewaren en beveiligen (art. 30 lid 1 f, g)"), {"fields": ["retention_period", "security_measures"]}),
-        (
-            _("DPIA-screening"),
-            {"fields": [name for name, _label in SCREENING_FLAGS] + ["screening_wp248_criteria", "screening_outcome"]},
-        ),
-        (_("Registratie en herziening"), {"fields": ["registered_on", "next_review_on"]}),
+        (title, {"fields": names + (["screening_outcome"] if "screening_wp248_criteria" in names else [])})
+        for title, names in REGISTER_SECTIONS
     ]
 
     @admin.display(description=_("DPIA verplicht"), boolean=True)

@@ -23,8 +23,8 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Privacy (AVG)")
 
     def ready(self) -> None:
-        from compliance import roles
-        from compliance.history import track_app
+        from accounts import roles
+        from core.history import track_app
 
         from . import demo, reminders, retention_policies  # noqa: F401  (they register themselves with the core)
 

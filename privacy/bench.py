@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from compliance.bench import Measure, measure, register_bench
+from core.bench import Measure, measure, register_bench
 
 from . import exports
 from .models import DataBreach, ProcessingActivity, Purpose

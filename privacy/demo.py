@@ -12,9 +12,10 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from compliance import roles
-from compliance.demo import demo_user, register_demo
-from compliance.models import Department, Person, Service
+from accounts import roles
+from core.demo import register_demo
+from organisation.demo import demo_user
+from organisation.models import Department, Person, Service
 
 from . import breaches, scoring, workshops
 from .default_questionnaire import SLUG as QUESTIONNAIRE

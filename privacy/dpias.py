@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance.models import log_event
+from core.models import log_event
 
 from .models import DPIA, DPIATransition
 

@@ -26,7 +26,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from compliance.exporters import safe_text
+from core.exporters import safe_text
 
 from .models import DPIA, DataBreach, ProcessingActivity
 from .models.dpia import HIGH_RISK_SCORE, PARTS

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compliance.filters import IdFilter, YearFilter
+from core.filters import IdFilter, YearFilter
 
 from .models import (
     DPIA,

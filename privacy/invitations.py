@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.mime.base import MIMEBase
 from email.mime.text import MIMEText
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -105,3 +106,19 @@ def send(registration: Registration, method: str) -> int:
     message.attach_alternative(html, "text/html")
     message.attach(_ics_part(invitation(registration, method), method))
     return message.send()
+
+
+@shared_task(acks_late=True, name="privacy.tasks.send_invitation")
+def send_invitation(registration_id: int, method: str = "REQUEST") -> int:
+    """E-mail the invitation (REQUEST) or its cancellation (CANCEL) for one registration.
+    Sent once the status matches, so a late retry after a later change sends nothing stale."""
+    registration = (
+        Registration.objects.select_related("session__series__organizer", "user").filter(pk=registration_id).first()
+    )
+    if registration is None:
+        return 0
+    # A cancellation goes out for a cancelled registration or a cancelled session.
+    cancelled = registration.status == Registration.Status.CANCELLED or registration.session.cancelled
+    if (method == "CANCEL") != cancelled or registration.status == Registration.Status.WAITING:
+        return 0
+    return send(registration, method)

@@ -1,4 +1,4 @@
-"""Reminder sources of the privacy app (see compliance/reminders.py for the interface)."""
+"""Reminder sources of the privacy app (see core/reminders.py for the interface)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance import roles
-from compliance.reminders import DueItem, Stage, register_source
+from accounts import roles
+from core.reminders import DueItem, Stage, register_source
 
 from . import workshops
 from .models import DPIA, DataBreach, ProcessingActivity, Registration

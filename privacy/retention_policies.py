@@ -1,10 +1,10 @@
-"""Retention of the privacy app's records (compliance.retention applies them nightly)."""
+"""Retention of the privacy app's records (core.retention applies them nightly)."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from compliance.retention import Policy, register_policy
+from core.retention import Policy, register_policy
 
 register_policy(
     Policy(

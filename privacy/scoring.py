@@ -68,7 +68,7 @@ def unanswered(assessment: SelfAssessment) -> list[int]:
 @transaction.atomic
 def complete(assessment: SelfAssessment, on: date, actor: Any = None) -> Outcome:
     """Score the assessment and mark it completed; refused while questions are open."""
-    from compliance.models import log_event
+    from core.models import log_event
 
     missing = unanswered(assessment)
     if missing:

@@ -16,7 +16,8 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compliance.models import Person, log_event
+from core.models import log_event
+from organisation.models import Person
 
 from .models import Registration, WorkshopSeries, WorkshopSession
 
@@ -24,7 +25,7 @@ Status = Registration.Status
 
 
 def _send(registration: Registration, method: str) -> None:
-    from .tasks import send_invitation
+    from .invitations import send_invitation
 
     send_invitation.delay_on_commit(registration.pk, method)
 

@@ -1,7 +1,7 @@
 """The access log: `log_access(request_or_user, action, **details)`.
 
 Every export and download path writes here; the core reaches it through
-`compliance.access.notify_access`, which this app subscribes to in its AppConfig.ready().
+`core.access.notify_access`, which this app subscribes to in its AppConfig.ready().
 
 Known details: name, model, filters, format, rows, object (a model instance or its
 description), object_id, object_repr, sha256. Anything else goes to `details`.

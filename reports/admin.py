@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from compliance.admin_base import ReadOnlyAdmin
-from compliance.admin_export import ExportMixin
+from core.admin_base import ReadOnlyAdmin
+from core.admin_export import ExportMixin
 
 from .models import AccessLog, ExportJob
 

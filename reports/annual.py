@@ -30,14 +30,15 @@ from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 from compliance import stats as compliance_stats
-from compliance.exporters import BaseExporter, Row
-from compliance.models import Availability, ControlCheck, FollowUpAction
+from compliance.models import ControlCheck, FollowUpAction
+from core.exporters import BaseExporter, Row
 from incidents import stats as incidents_stats
+from organisation.models import Availability
 from privacy import stats as privacy_stats
 from privacy.models import DataBreach
 from privacy.workshops import completion_per_department
 
-# The contract (DESIGN.md, "Annual report JSON"), in the order the report shows it.
+# The contract (docs/api.md, "Jaarverslag"), in the order the report shows it.
 INCIDENT_KEYS = (
     "incidents_handled",
     "calamities",
@@ -143,7 +144,7 @@ def availability_link(year: int, service_pk: int | None = None) -> str | None:
     params: dict[str, Any] = {"month__year": year}
     if service_pk is not None:
         params["service__id__exact"] = service_pk
-    return _admin_changelist("compliance", "availability", params)
+    return _admin_changelist("organisation", "availability", params)
 
 
 def figure_model(key: str) -> type[Model]:

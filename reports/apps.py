@@ -7,7 +7,9 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Rapportages")
 
     def ready(self) -> None:
-        from compliance import access, api_export, exporters, roles  # noqa: F401 (api_export registers its source)
+        from accounts import roles
+        from core import access, exporters
+        from core.api import export  # noqa: F401 (registers its source)
 
         from . import exports, retention_policies  # noqa: F401  (retention_policies registers itself)
         from .access import subscriber

@@ -15,9 +15,10 @@ import tracemalloc
 
 from django.contrib.contenttypes.models import ContentType
 
-from compliance.bench import Measure, measure, register_bench
-from compliance.exporters import QuerySetExporter, export_response
-from compliance.models import Event, Service
+from core.bench import Measure, measure, register_bench
+from core.exporters import QuerySetExporter, export_response
+from core.models import Event
+from organisation.models import Service
 
 CASE = "reports.csv_export"
 NOMINAL_ROWS = 1_000_000

@@ -11,11 +11,12 @@ import hashlib
 import tempfile
 from typing import Any
 
+from celery import shared_task
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.exporters import register_exporter, resolve_source
+from core.exporters import register_exporter, resolve_source
 
 from .access import log_access
 from .models import ExportJob
@@ -27,8 +28,6 @@ def queue_export(
     *, user: Any, kind: str, name: str, params: dict[str, list[str]], fmt: str, total: int, description: str = ""
 ) -> str:
     """Create the job and send it to a worker once the transaction commits; return its URL."""
-    from .tasks import run_export
-
     job = ExportJob.objects.create(
         requested_by=user,
         source=kind,
@@ -39,7 +38,7 @@ def queue_export(
         rows_total=total,
     )
     log_access(user, "export_requested", name=name, filters=params, format=fmt, rows=total, object=job)
-    run_export.delay_on_commit(job.pk)
+    run_export_task.delay_on_commit(job.pk)
     return job.get_absolute_url()
 
 
@@ -78,6 +77,12 @@ def run_export(job_pk: int) -> None:
         ExportJob.objects.filter(pk=job_pk).update(
             status=ExportJob.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
         )
+
+
+@shared_task(acks_late=True, name="reports.tasks.run_export")
+def run_export_task(job_pk: int) -> None:
+    """Build one export job's file (idempotent; takes the job's primary key)."""
+    run_export(job_pk)
 
 
 def _sha256(handle: Any) -> str:

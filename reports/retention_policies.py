@@ -1,8 +1,8 @@
-"""Retention of the reports app's records (compliance.retention applies them nightly)."""
+"""Retention of the reports app's records (core.retention applies them nightly)."""
 
 from __future__ import annotations
 
-from compliance.retention import Policy, register_policy
+from core.retention import Policy, register_policy
 
 register_policy(
     Policy(

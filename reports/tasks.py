@@ -1,9 +1,4 @@
-from celery import shared_task
+"""Celery tasks of the reports app. The export job's task is defined beside the export it
+builds (reports/exports.py queues it) and registered under this module's name."""
 
-
-@shared_task(acks_late=True)
-def run_export(job_pk: int) -> None:
-    """Build one export job's file (idempotent; takes the job's primary key)."""
-    from .exports import run_export as build
-
-    build(job_pk)
+from .exports import run_export_task  # noqa: F401

@@ -8,8 +8,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from compliance.filters import MAX_YEAR, MIN_YEAR
-from compliance.models import Service
+from core.filters import MAX_YEAR, MIN_YEAR
+from organisation.models import Service
 
 from .access import log_access
 from .annual import annual_report, availability_rows, dashboard_panels, report_rows
@@ -91,3 +91,8 @@ def download_job_file(request: HttpRequest, job: ExportJob) -> FileResponse:
     log_access(request, "download", object=job, name=job.exporter, format=job.format, sha256=job.sha256)
     filename = job.file.name.rsplit("/", 1)[-1]
     return FileResponse(job.file.open("rb"), as_attachment=True, filename=filename)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")

@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
-from compliance import roles
-from compliance.models import Department, Person, Service
+from accounts import roles
+from organisation.models import Department, Person, Service
 
 _counter = itertools.count(1)
 

@@ -11,23 +11,23 @@ from django_filters import FilterSet
 
 from config.urls import router
 
-DOMAIN_APPS = ["compliance", "incidents", "privacy", "reports"]
+DOMAIN_APPS = ["core", "organisation", "compliance", "incidents", "privacy", "reports"]
 
 # model label -> why it has no admin of its own
 NO_ADMIN: dict[str, str] = {}
 # model label -> why it has no API endpoint of its own
 NO_API = {
-    "compliance.historyseal": "its hash is part of each record at /api/v1/history/",
+    "core.historyseal": "its hash is part of each record at /api/v1/history/",
 }
 # model label -> why it has no FilterSet
 NO_FILTERSET = {
-    "compliance.historyseal": "read through /api/v1/history/, which has the filters",
+    "core.historyseal": "read through /api/v1/history/, which has the filters",
 }
 # model label -> why its changes are not in the change history
 NO_HISTORY = {
-    "compliance.event": "it is itself a record of what happened",
-    "compliance.historyseal": "it seals the history itself",
-    "compliance.reminder": "it is itself the record of each reminder sent",
+    "core.event": "it is itself a record of what happened",
+    "core.historyseal": "it seals the history itself",
+    "core.reminder": "it is itself the record of each reminder sent",
 }
 
 

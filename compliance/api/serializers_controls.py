@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import (
+from compliance.models import (
     Applicability,
     Control,
     ControlCheck,
@@ -15,7 +15,6 @@ from ..models import (
     Evidence,
     Framework,
     Policy,
-    Reminder,
     Requirement,
 )
 
@@ -262,31 +261,3 @@ class PolicySerializer(serializers.ModelSerializer):
 
 class PolicyReviewedSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
-
-
-class ReminderSerializer(serializers.ModelSerializer):
-    model = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Reminder
-        fields = [
-            "id",
-            "recipient",
-            "model",
-            "item_id",
-            "stage",
-            "escalation",
-            "due",
-            "title",
-            "url",
-            "kind",
-            "source",
-            "created_at",
-            "sent_at",
-            "attempts",
-            "next_attempt_at",
-            "last_error",
-        ]
-
-    def get_model(self, obj: Reminder) -> str:
-        return f"{obj.item_type.app_label}.{obj.item_type.model}"

@@ -19,15 +19,15 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import dossier, filters
-from ..access import notify_access
-from ..api_export import ExportListMixin
-from ..controls import accept_check, reject_check, submit_check
-from ..coverage import soa_csv, soa_rows, soa_xlsx
-from ..evidence import add_evidence, attach_document
-from ..frameworks import FrameworkImportError, import_framework
-from ..models import Applicability, Control, ControlCheck, Evidence, Framework, Policy, Reminder, Requirement
-from . import serializers_controls as s
+from compliance import dossier, filters
+from compliance.api import serializers_controls as s
+from compliance.controls import accept_check, reject_check, submit_check
+from compliance.coverage import soa_csv, soa_rows, soa_xlsx
+from compliance.evidence import add_evidence, attach_document
+from compliance.frameworks import FrameworkImportError, import_framework
+from compliance.models import Applicability, Control, ControlCheck, Evidence, Framework, Policy, Requirement
+from core.access import notify_access
+from core.api.export import ExportListMixin
 
 
 def _domain(func: Callable[[], Any]) -> Any:
@@ -297,7 +297,7 @@ class PolicyViewSet(ExportListMixin, viewsets.ModelViewSet):
 
     def perform_create(self, serializer: Any) -> None:
         if serializer.validated_data.get("upload"):
-            from ..evidence import check_upload
+            from compliance.evidence import check_upload
 
             _domain(lambda: check_upload(serializer.validated_data["upload"]))
         self._save(serializer)
@@ -316,13 +316,3 @@ class PolicyViewSet(ExportListMixin, viewsets.ModelViewSet):
         policy = self.get_object()
         policy.mark_reviewed(body.validated_data.get("on"))
         return Response(self.get_serializer(policy).data)
-
-
-class ReminderViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
-    """Every reminder recorded: who, what, which stage, when sent (read-only)."""
-
-    queryset = Reminder.objects.select_related("item_type")
-    serializer_class = s.ReminderSerializer
-    filterset_class = filters.ReminderFilter
-    search_fields = ["title", "stage"]
-    ordering_fields = ["created_at", "sent_at", "due"]

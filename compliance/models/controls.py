@@ -11,12 +11,13 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .core import Service
+from organisation.models import Service
+
 from .frameworks import Requirement
 
 READ_ONLY_MESSAGE = _("Een geaccepteerde controle en haar bewijs zijn alleen-lezen / an accepted check is read-only")
@@ -42,13 +43,35 @@ class ControlState(models.TextChoices):
     NONE = "none", _("Geen controles gepland")
 
 
+def last_accepted_result(control_ref: str = "pk") -> Subquery:
+    """The result of a control's latest accepted check, as a subquery of the list's query."""
+    latest = (
+        ControlCheck.objects.filter(control=OuterRef(control_ref), status=CheckStatus.ACCEPTED)
+        .order_by("-period_end", "-pk")
+        .values("result")[:1]
+    )
+    return Subquery(latest, output_field=models.CharField())
+
+
+def state_case(has_overdue: Exists, failed_condition: object, has_checks: Exists) -> Case:
+    """Overdue wins over a failed last check, which wins over on track; no checks is "none"."""
+    return Case(
+        When(has_overdue, then=Value(ControlState.OVERDUE)),
+        When(failed_condition, then=Value(ControlState.FAILED)),  # type: ignore[arg-type]
+        When(~has_checks, then=Value(ControlState.NONE)),
+        default=Value(ControlState.ON_TRACK),
+        output_field=models.CharField(),
+    )
+
+
 class ControlQuerySet(models.QuerySet["Control"]):
     def with_state(self, today: date | None = None) -> ControlQuerySet:
         """Annotate `state` (a ControlState) in the same query: overdue wins over a failed
         last check, which wins over on track; no checks at all is "none"."""
-        from ..rollup import controls_with_state
-
-        return controls_with_state(self, today or timezone.localdate())
+        checks = ControlCheck.objects.filter(control=OuterRef("pk"))
+        annotated = self.annotate(last_result=last_accepted_result())
+        has_overdue = Exists(checks.overdue(today or timezone.localdate()))
+        return annotated.annotate(state=state_case(has_overdue, Q(last_result__in=FAILED_RESULTS), Exists(checks)))
 
 
 class Control(models.Model):
@@ -88,13 +111,6 @@ class Control(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        from ..controls import sync_checks_after_save
-
-        before = Control.objects.filter(pk=self.pk).values().first() if self.pk else None
-        super().save(*args, **kwargs)
-        sync_checks_after_save(self, before)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:compliance_control_change", args=[self.pk])

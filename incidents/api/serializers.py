@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import serializers
 
-from compliance.models import Service
+from organisation.models import Service
 
 from ..choices import CalamityLevel, Category, Severity
 from ..models import (

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from compliance.api.serializers import FollowUpActionSerializer
-from compliance.api_export import ExportListMixin
+from core.api.export import ExportListMixin
 
 from .. import filters, services, stats
 from ..models import (

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import Service
+from organisation.models import Service
 
 from ..choices import CalamityLevel, Category, DetectionSource, Severity, Status, TimelineKind
 from ..workflow import ensure_transition_allowed
@@ -209,9 +209,24 @@ class Incident(models.Model):
     def escalation_reasons(self, now: datetime | None = None) -> list[str]:
         """Why this incident should become a calamity (empty: no reason); see the thresholds
         INCIDENTS_CALAMITY_* in the settings."""
-        from ..services import escalation_reasons
-
-        return escalation_reasons(self, now)
+        reasons: list[str] = []
+        limit = settings.INCIDENTS_CALAMITY_PEOPLE_AFFECTED
+        if limit and self.people_affected >= limit:
+            reasons.append(
+                _("%(n)s burgers en bedrijven getroffen (drempel %(limit)s).")
+                % {"n": self.people_affected, "limit": limit}
+            )
+        expected = self.expected_duration_minutes
+        if expected and self.started_at:
+            actual = self.duration(now).total_seconds() / 60
+            factor = settings.INCIDENTS_CALAMITY_DURATION_FACTOR
+            overrun = settings.INCIDENTS_CALAMITY_OVERRUN_MINUTES
+            if (factor and actual > expected * factor) or (overrun and actual > expected + overrun):
+                reasons.append(
+                    _("Duurt %(actual)d minuten, verwacht was %(expected)d minuten.")
+                    % {"actual": actual, "expected": expected}
+                )
+        return reasons
 
     @property
     def escalation_proposed(self) -> bool:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from compliance.models import Service
+from organisation.models import Service
 
 from ..choices import DDoSVector, FraudReason, ImportKind, MisuseOutcome, TakedownKind, TakedownOutcome
 from ..normalise import normalise_url

@@ -25,6 +25,7 @@ from ..models import (
     WorkshopSession,
 )
 from ..models.dpia import SECTIONS
+from ..models.register import REGISTER_FIELDS
 
 
 def as_drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
@@ -85,7 +86,7 @@ class ProcessingActivitySerializer(CleanModelSerializer):
 
     class Meta:
         model = ProcessingActivity
-        fields = "__all__"
+        fields = ["id", *REGISTER_FIELDS, "purposes", "special_categories", "dpia_required", "screening_reasons"]
 
 
 class QuestionnaireSerializer(serializers.ModelSerializer):

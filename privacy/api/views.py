@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.access import notify_access
-from compliance.api_export import ExportListMixin
+from core.access import notify_access
+from core.api.export import ExportListMixin
 
 from .. import breaches, dpias, exports, filters, scoring, workshops
 from ..models import (

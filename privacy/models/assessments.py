@@ -90,7 +90,7 @@ class SelfAssessment(models.Model):
         verbose_name=_("verwerking"),
     )
     service = models.ForeignKey(
-        "compliance.Service",
+        "organisation.Service",
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -33,6 +33,23 @@ SCREENING_FLAGS = [
 WP248_THRESHOLD = 2
 
 
+# The fields of a registration, grouped as Art. 30 groups them: the one list that the admin
+# form, the API and the register export follow (computed values are added where shown).
+REGISTER_SECTIONS: list[tuple[str | None, list[str]]] = [
+    (None, ["public_id", "code", "name", "description", "role", "owner", "services"]),
+    (_("Contact (art. 30 lid 1 a)"), ["controller_contact", "dpo_contact"]),
+    (
+        _("Betrokkenen, gegevens en ontvangers (art. 30 lid 1 c, d)"),
+        ["data_subject_categories", "personal_data_categories", "recipient_categories"],
+    ),
+    (_("Bijzondere en gevoelige gegevens"), [name for name, _label in SPECIAL_CATEGORIES] + ["criminal_data", "bsn"]),
+    (_("Bewaren en beveiligen (art. 30 lid 1 f, g)"), ["retention_period", "security_measures"]),
+    (_("DPIA-screening"), [name for name, _label in SCREENING_FLAGS] + ["screening_wp248_criteria"]),
+    (_("Registratie en herziening"), ["registered_on", "next_review_on"]),
+]
+REGISTER_FIELDS = [name for _title, names in REGISTER_SECTIONS for name in names]
+
+
 class Category(models.Model):
     """A category of data subjects, of personal data or of recipients."""
 
@@ -107,7 +124,7 @@ class ProcessingActivity(models.Model):
     retention_period = models.TextField(_("bewaartermijn"), blank=True)
     security_measures = models.TextField(_("beveiligingsmaatregelen (Art. 32)"), blank=True)
     services = models.ManyToManyField(
-        "compliance.Service", blank=True, related_name="processing_activities", verbose_name=_("voorzieningen")
+        "organisation.Service", blank=True, related_name="processing_activities", verbose_name=_("voorzieningen")
     )
     screening_automated_decision = models.BooleanField(_("geautomatiseerde besluitvorming"), default=False)
     screening_large_scale = models.BooleanField(_("grootschalige verwerking"), default=False)

@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance.api_export import ExportListMixin
-from compliance.filters import MAX_YEAR, MIN_YEAR
+from core.api.export import ExportListMixin
+from core.filters import MAX_YEAR, MIN_YEAR
 
 from .. import filters
 from ..annual import annual_report

@@ -55,7 +55,7 @@ def main() -> int:
         wait_for(lambda: port_open(port), 20, "gunicorn start")
         api = f"http://127.0.0.1:{port}/api/v1/services/"
         headers = {"Authorization": f"Token {token}"}
-        admin = f"http://127.0.0.1:{port}/admin/compliance/service/"
+        admin = f"http://127.0.0.1:{port}/admin/organisation/service/"
         cookie = {"Cookie": f"sessionid={session}"}
 
         def statuses(n: int) -> list[tuple[int, float]]:

@@ -11,7 +11,7 @@ from common import PYTHON, ROOT, PrivateRedis, Workdir, base_env, manage, say
 
 TASKS = 200
 SEND = f"""
-from compliance.tasks import ping
+from core.tasks import ping
 ids = [ping.delay().id for _ in range({TASKS})]
 print(" ".join(ids))
 """

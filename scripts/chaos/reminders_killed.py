@@ -38,7 +38,7 @@ for n in range({PEOPLE}):
 """
 ROWS = """
 import json
-from compliance.models import Reminder
+from core.models import Reminder
 rows = Reminder.objects.values_list("recipient__email", "url", "stage", "sent_at", "claim_token")
 print(json.dumps([[e, u, s, t is not None, c is not None] for e, u, s, t, c in rows]))
 """

@@ -11,20 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from compliance.evidence import add_evidence
-from compliance.models import (
-    Applicability,
-    Availability,
-    Control,
-    Department,
-    FollowUpAction,
-    Framework,
-    Frequency,
-    Policy,
-    Reminder,
-    Requirement,
-    Service,
-    log_event,
-)
+from compliance.models import Applicability, Control, FollowUpAction, Framework, Frequency, Policy, Requirement
+from core.models import Reminder, log_event
+from organisation.models import Availability, Department, Service
 
 _n = itertools.count(1)
 

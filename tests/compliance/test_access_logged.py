@@ -1,9 +1,9 @@
 """Every download of evidence, a policy document or the statement of applicability lands in
-the access log (the reports app subscribes to compliance.access.notify_access)."""
+the access log (the reports app subscribes to core.access.notify_access)."""
 
 from __future__ import annotations
 
-from compliance import roles
+from accounts import roles
 from compliance.evidence import add_evidence, attach_document
 from compliance.frameworks import import_framework
 from compliance.models import Framework, Policy

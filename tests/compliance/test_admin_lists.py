@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.models import Availability, FollowUpAction, Service, log_event
+from compliance.models import FollowUpAction
+from core.models import log_event
+from organisation.models import Availability, Service
 
 
 def queries_for(client, url):
@@ -43,10 +45,10 @@ def add_events(n, owner):
 @pytest.mark.parametrize(
     ("url", "add_rows"),
     [
-        ("/admin/compliance/service/", add_services),
-        ("/admin/compliance/availability/", add_availability),
+        ("/admin/organisation/service/", add_services),
+        ("/admin/organisation/availability/", add_availability),
         ("/admin/compliance/followupaction/", add_actions),
-        ("/admin/compliance/event/", add_events),
+        ("/admin/core/event/", add_events),
     ],
 )
 def test_a_changelist_costs_the_same_queries_for_3_and_30_rows(client_as, auditor, url, add_rows):
@@ -63,10 +65,10 @@ def test_the_people_changelist_costs_the_same_queries_for_3_and_30_people(client
     manager = make_user(None)
     for _ in range(2):
         make_user(None, manager=manager)
-    few = queries_for(client, "/admin/compliance/person/")
+    few = queries_for(client, "/admin/organisation/person/")
     for _ in range(27):
         make_user(None, manager=manager)
-    assert queries_for(client, "/admin/compliance/person/") == few
+    assert queries_for(client, "/admin/organisation/person/") == few
 
 
 def test_the_service_changelist_is_pinned(client_as, auditor, django_assert_num_queries):
@@ -75,4 +77,4 @@ def test_the_service_changelist_is_pinned(client_as, auditor, django_assert_num_
     # session, user, user permissions, group permissions, filtered count, total count,
     # the page of services with their owners (one join)
     with django_assert_num_queries(7):
-        assert client.get("/admin/compliance/service/").status_code == 200
+        assert client.get("/admin/organisation/service/").status_code == 200

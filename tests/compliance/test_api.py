@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from compliance import roles
+from accounts import roles
 from compliance.controls import accept_check, submit_check
 from compliance.frameworks import import_framework
 from compliance.models import Applicability, CheckStatus, ControlCheck, ControlState, Evidence, Requirement

@@ -18,7 +18,7 @@ def test_the_interactive_docs_load_their_assets_locally(client, auditor):
 
 
 def test_the_api_pages_its_lists(api_as, auditor, db):
-    from compliance.models import Department
+    from organisation.models import Department
 
     Department.objects.bulk_create(Department(name=f"Afdeling {n}", code=f"a{n}") for n in range(60))
     body = api_as(auditor).get("/api/v1/departments/").json()
@@ -30,7 +30,7 @@ def test_the_api_pages_its_lists(api_as, auditor, db):
 def test_the_service_list_costs_the_same_queries_for_few_and_many_rows(
     api_as, auditor, django_assert_num_queries, page_size
 ):
-    from compliance.models import Service
+    from organisation.models import Service
 
     Service.objects.bulk_create(Service(name=f"S{n}", slug=f"s{n}", domain="toegang") for n in range(page_size))
     client = api_as(auditor)
@@ -40,7 +40,7 @@ def test_the_service_list_costs_the_same_queries_for_few_and_many_rows(
 
 
 def test_health_reports_a_broken_broker_with_503(client, db, monkeypatch):
-    from compliance import views
+    from core import views
 
     monkeypatch.setattr(views, "_broker_ok", lambda: False)
     response = client.get("/health/")

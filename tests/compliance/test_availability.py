@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-from compliance.models import Availability, Service
+from organisation.models import Availability, Service
 
 
 def add_months(service, year, values):
@@ -59,7 +59,7 @@ def test_the_api_refuses_a_year_that_is_not_a_number(api_as, auditor, service):
 
 
 def test_the_demo_gives_digid_99_78_percent_in_2021_against_99_50(db):
-    from compliance.demo import load_organisation, load_services
+    from organisation.demo import load_organisation, load_services
 
     load_organisation()
     load_services()

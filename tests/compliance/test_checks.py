@@ -6,20 +6,12 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from compliance import roles
+from accounts import roles
 from compliance.controls import accept_check, generate_checks, period_containing, reject_check, submit_check
-from compliance.models import (
-    CheckResult,
-    CheckStatus,
-    Control,
-    ControlCheck,
-    ControlState,
-    Event,
-    FollowUpAction,
-    Frequency,
-    Service,
-)
+from compliance.models import CheckResult, CheckStatus, Control, ControlCheck, ControlState, FollowUpAction, Frequency
 from compliance.stats import check_figures
+from core.models import Event
+from organisation.models import Service
 
 AMS = ZoneInfo("Europe/Amsterdam")
 

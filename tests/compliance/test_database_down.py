@@ -2,7 +2,7 @@ import pytest
 from django.db import OperationalError
 from rest_framework.test import APIClient
 
-from compliance.api import views
+from organisation.api import views
 
 
 @pytest.fixture

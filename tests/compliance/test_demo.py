@@ -1,6 +1,7 @@
-from compliance.demo import LOGIUS_CONTROLS, load_all
+from compliance.demo import LOGIUS_CONTROLS
 from compliance.models import Control, ControlCheck, Evidence, FollowUpAction, Policy, Requirement
 from compliance.stats import check_figures
+from core.demo import load_all
 
 
 def _counts():

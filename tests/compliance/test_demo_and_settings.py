@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from compliance import roles
-from compliance.models import Availability, Person, Service
+from accounts import roles
 from config.settings import email_settings
+from organisation.models import Availability, Person, Service
 
 
 def counts():

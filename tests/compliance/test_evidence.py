@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
-from compliance import roles
+from accounts import roles
 from compliance.controls import accept_check, submit_check
 from compliance.evidence import add_evidence
 from compliance.models import Evidence

@@ -1,4 +1,4 @@
-from compliance import roles
+from accounts import roles
 
 
 def test_every_role_group_exists_after_migrate(db):

@@ -6,8 +6,10 @@ import pytest
 from auditlog.models import LogEntry
 from django.utils import timezone
 
-from compliance.history import record_bulk_change
-from compliance.models import Event, FollowUpAction, Service, log_event
+from compliance.models import FollowUpAction
+from core.history import record_bulk_change
+from core.models import Event, log_event
+from organisation.models import Service
 
 
 def entries_for(obj):
@@ -24,7 +26,7 @@ def test_an_api_change_records_who_and_the_values_before_and_after(api_as, secur
 
 def test_an_admin_change_is_recorded_too(client_as, security_officer, service):
     response = client_as(security_officer).post(
-        f"/admin/compliance/service/{service.pk}/change/",
+        f"/admin/organisation/service/{service.pk}/change/",
         {
             "name": "DigiD",
             "slug": "digid",
@@ -58,7 +60,7 @@ def test_the_admin_history_button_shows_changes_made_through_the_api(
     api_as, client_as, security_officer, auditor, service
 ):
     api_as(security_officer).patch(f"/api/v1/services/{service.pk}/", {"description": "Inlogmiddel"})
-    page = client_as(auditor).get(f"/admin/compliance/service/{service.pk}/history/")
+    page = client_as(auditor).get(f"/admin/organisation/service/{service.pk}/history/")
     assert page.status_code == 200
     assert "Inlogmiddel" in page.content.decode()
 
@@ -70,7 +72,7 @@ def test_auditors_read_the_history_with_filters(api_as, security_officer, audito
     everything = client.get("/api/v1/history/").json()["results"]
     assert {row["object_pk"] for row in everything} >= {str(service.pk), str(other.pk)}
 
-    by_object = client.get("/api/v1/history/", {"model": "compliance.service", "object": service.pk}).json()
+    by_object = client.get("/api/v1/history/", {"model": "organisation.service", "object": service.pk}).json()
     assert {row["object_pk"] for row in by_object["results"]} == {str(service.pk)}
     by_user = client.get("/api/v1/history/", {"username": security_officer.username}).json()["results"]
     assert by_user and all(row["actor"] == security_officer.username for row in by_user)

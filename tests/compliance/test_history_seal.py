@@ -5,8 +5,9 @@ from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from compliance.models import HistorySeal, Service
-from compliance.seal import seal_history, verify_history
+from core.models import HistorySeal
+from core.seal import seal_history, verify_history
+from organisation.models import Service
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from compliance import roles
+from accounts import roles
 
 
 @pytest.fixture

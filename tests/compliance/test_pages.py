@@ -1,6 +1,6 @@
 import pytest
 
-from compliance import roles
+from accounts import roles
 from compliance.models import CheckStatus, Evidence
 
 from .conftest import PDF_BYTES, stored_files, upload

@@ -11,9 +11,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from compliance import reminders
-from compliance.models import FollowUpAction, Policy, Reminder
-from compliance.reminders import collect, sweep
+from compliance.models import FollowUpAction, Policy
+from core import reminders
+from core.models import Reminder
+from core.reminders import collect, sweep
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -173,7 +174,7 @@ def test_the_command_and_the_beat_task_run_the_same_sweep(owner, capsys):
         call_command("send_reminders")
         assert "1 e-mails sent." in capsys.readouterr().out
         action_for(owner, date(2021, 6, 30), "Tweede actie")
-        from compliance.tasks import send_reminders
+        from core.tasks import send_reminders
 
         assert send_reminders.delay().get() == 1
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 2
@@ -230,14 +231,23 @@ def test_a_worker_killed_mid_batch_does_not_send_the_digests_it_already_sent_aga
     assert len(mail.outbox) == 5 and not Reminder.objects.filter(sent_at__isnull=True).exists()
 
 
-def _two_sweeps_at_once(now: datetime) -> None:
+def _two_sweeps_at_once(now: datetime, monkeypatch, claim=None) -> None:
+    """Run two sweeps in two threads (two database connections) that meet right after
+    their first claim: `claim(now, meet)` replaces the engine's claim for the test."""
     barrier = threading.Barrier(2)
     first_call = threading.local()
 
-    def meet(rows):
+    def meet():
         if not getattr(first_call, "done", False):
             first_call.done = True
             barrier.wait(timeout=30)
+
+    real_claim = reminders._claim
+
+    def claim_then_meet(at):
+        claimed = claim(at, meet) if claim else real_claim(at)
+        meet()
+        return claimed
 
     def run():
         try:
@@ -245,27 +255,35 @@ def _two_sweeps_at_once(now: datetime) -> None:
         finally:
             connection.close()
 
-    original = reminders._after_claim
-    reminders._after_claim = meet
-    try:
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        reminders._after_claim = original
+    monkeypatch.setattr(reminders, "_claim", claim_then_meet)
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def _claim_without_a_conditional_update(now, meet):
+    """What a sweep without the claim does: read the unsent rows, and only then mark them
+    as its own, so that both sweeps read the same rows before either marks them."""
+    rows = list(Reminder.objects.filter(reminders._claimable(now)).select_related("recipient"))
+    if not rows:
+        return None
+    meet()
+    token = uuid.uuid4()
+    Reminder.objects.filter(pk__in=[r.pk for r in rows]).update(claimed_at=now, claim_token=token)
+    return token, rows
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_concurrent_sweeps_send_each_reminder_exactly_once(make_user):
+def test_two_concurrent_sweeps_send_each_reminder_exactly_once(make_user, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
     due = date(2021, 6, 30)
     _people_with_actions(make_user, 20, due)
 
-    _two_sweeps_at_once(at(due))
+    _two_sweeps_at_once(at(due), monkeypatch)
 
     assert Reminder.objects.count() == 20
     assert Reminder.objects.filter(sent_at__isnull=True).count() == 0
@@ -278,11 +296,10 @@ def test_without_the_claim_two_concurrent_sweeps_send_twice(make_user, monkeypat
     """The race the claim prevents: both sweeps read the unsent rows before either marks them."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL")
-    monkeypatch.setattr(reminders, "UNSAFE_SKIP_CLAIM", True)
     due = date(2021, 6, 30)
     _people_with_actions(make_user, 20, due)
 
-    _two_sweeps_at_once(at(due))
+    _two_sweeps_at_once(at(due), monkeypatch, claim=_claim_without_a_conditional_update)
 
     assert len(mail.outbox) == 40
 

@@ -6,8 +6,8 @@ from axes.models import AccessAttempt
 from django.core.management import call_command
 from django.utils import timezone
 
-from compliance.models import Event
-from compliance.retention import Policy, apply_retention, policies
+from core.models import Event
+from core.retention import Policy, apply_retention, policies
 
 
 def attempt(days_ago):

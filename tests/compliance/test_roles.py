@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from compliance import roles
-from compliance.models import Service
+from accounts import roles
+from organisation.models import Service
 
 SERVICE_PAYLOAD = {"name": "Digipoort", "slug": "digipoort", "domain": "gegevensuitwisseling"}
 
@@ -67,16 +67,16 @@ def test_anonymous_requests_are_refused(api_client, service):
 )
 def test_service_admin_access_per_role(client_as, request, service, role_fixture, changelist, add):
     client = client_as(request.getfixturevalue(role_fixture))
-    assert client.get("/admin/compliance/service/").status_code == changelist
-    assert client.get("/admin/compliance/service/add/").status_code == add
+    assert client.get("/admin/organisation/service/").status_code == changelist
+    assert client.get("/admin/organisation/service/add/").status_code == add
 
 
 def test_an_auditor_cannot_change_a_service_in_the_admin(client_as, auditor, service):
     client = client_as(auditor)
-    page = client.get(f"/admin/compliance/service/{service.pk}/change/")
+    page = client.get(f"/admin/organisation/service/{service.pk}/change/")
     assert page.status_code == 200  # the read-only view
     response = client.post(
-        f"/admin/compliance/service/{service.pk}/change/",
+        f"/admin/organisation/service/{service.pk}/change/",
         {"name": "Hacked", "slug": "digid", "domain": "toegang", "availability_norm": "1"},
     )
     assert response.status_code == 403

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.models import Event
+from core.models import Event
 from incidents import services
 from incidents.choices import Status, TimelineKind
 from incidents.models import Calamity, FraudAccountRemoval, Incident, PhishingTakedown

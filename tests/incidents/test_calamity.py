@@ -4,7 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from compliance.models import Event
+from core.models import Event
 from incidents import services
 from incidents.choices import CalamityLevel, Status, TimelineKind
 from incidents.models import Calamity

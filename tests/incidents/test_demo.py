@@ -2,8 +2,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.apps import apps
 
-from compliance.demo import load_all
-from compliance.models import Event, FollowUpAction
+from compliance.models import FollowUpAction
+from core.demo import load_all
+from core.models import Event
 from incidents import services
 from incidents.choices import CalamityLevel, ExerciseKind
 from incidents.models import Exercise

@@ -6,7 +6,7 @@ from auditlog.models import LogEntry
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from compliance.models import Event
+from core.models import Event
 from incidents import stats
 from incidents.choices import ImportKind
 from incidents.imports import ImportRefused, import_fraud_removals, import_takedowns

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from compliance.reminders import sources
+from core.reminders import sources
 from incidents import reminders
 from incidents.choices import Severity, Status
 

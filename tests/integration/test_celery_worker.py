@@ -1,7 +1,8 @@
 import pytest
 
-from compliance import tasks
-from compliance.models import Service
+from core import tasks
+from organisation import tasks as organisation_tasks
+from organisation.models import Service
 
 pytestmark = pytest.mark.integration
 
@@ -13,7 +14,7 @@ def test_a_task_runs_end_to_end_on_a_real_worker(celery_worker_process):
 def test_the_worker_reads_what_the_application_committed(celery_worker_process):
     Service.objects.create(name="DigiD", slug="digid", domain="toegang")
     Service.objects.create(name="Digipoort", slug="digipoort", domain="gegevensuitwisseling")
-    assert tasks.count_services.delay().get(timeout=60) == 2
+    assert organisation_tasks.count_services.delay().get(timeout=60) == 2
 
 
 def test_a_task_sent_after_commit_sees_the_committed_row(celery_worker_process):
@@ -22,6 +23,6 @@ def test_a_task_sent_after_commit_sees_the_committed_row(celery_worker_process):
     sent = []
     with transaction.atomic():
         Service.objects.create(name="DigiD", slug="digid", domain="toegang")
-        transaction.on_commit(lambda: sent.append(tasks.count_services.delay()))
+        transaction.on_commit(lambda: sent.append(organisation_tasks.count_services.delay()))
         assert sent == []  # nothing goes to the broker before the commit
     assert sent[0].get(timeout=60) == 1

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from compliance import roles
+from accounts import roles
 from privacy.models import (
     Answer,
     Category,

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from compliance import roles
+from accounts import roles
 from privacy.models import DPIA, DataBreach, Registration
 from privacy.models.workshops import AMSTERDAM
 

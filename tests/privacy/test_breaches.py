@@ -5,7 +5,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from compliance.models import Event
+from core.models import Event
 from privacy import breaches
 from privacy.models import DataBreach
 from privacy.models.workshops import AMSTERDAM
@@ -70,7 +70,7 @@ def test_deciding_not_to_report_needs_reasons(make_breach):
 def test_reminders_go_to_every_privacy_officer_at_24_48_66_hours_and_the_deadline(
     make_breach, privacy_officer, make_user
 ):
-    from compliance import roles
+    from accounts import roles
 
     second = make_user(roles.PRIVACY_OFFICER)
     breach = make_breach(aware_at=AWARE)

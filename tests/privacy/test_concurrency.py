@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from compliance import roles
+from accounts import roles
 from privacy import workshops
 from privacy.models import Registration
 

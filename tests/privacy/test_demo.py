@@ -4,7 +4,7 @@ import time_machine
 from auditlog.models import LogEntry
 from django.apps import apps
 
-from compliance import demo as core_demo
+from organisation import demo as core_demo
 from privacy import demo
 from privacy.models.workshops import AMSTERDAM
 from privacy.stats import annual_figures

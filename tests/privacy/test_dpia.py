@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from compliance.models import Event
+from core.models import Event
 from privacy import dpias
 from privacy.models import DPIA
 from privacy.models.dpia import SECTIONS

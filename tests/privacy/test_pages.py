@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from compliance import roles
+from accounts import roles
 from privacy.models import Registration
 
 ROLES = [

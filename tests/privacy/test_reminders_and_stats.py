@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from compliance.reminders import sources
+from core.reminders import sources
 from privacy import breaches
 from privacy.models import DPIA, Registration, SelfAssessment, WorkshopSession
 from privacy.models.workshops import AMSTERDAM
@@ -142,8 +142,8 @@ def test_two_duties_of_one_person_falling_due_together_are_both_reminded(make_us
     from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
-    from compliance import reminders
-    from compliance.models import Reminder
+    from core import reminders
+    from core.models import Reminder
     from privacy.reminders import _duty_item
     from privacy.workshops import duties
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from icalendar import Calendar
 
-from compliance.models import Event
+from core.models import Event
 from privacy import workshops
 from privacy.models import Registration, WorkshopSeries, WorkshopSession
 from privacy.models.workshops import AMSTERDAM

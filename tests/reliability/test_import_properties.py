@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from compliance.models import Event
+from core.models import Event
 from incidents.choices import FraudReason, TakedownOutcome
 from incidents.imports import ImportRefused, import_fraud_removals, import_takedowns
 from incidents.models import FraudAccountRemoval, ImportBatch, PhishingTakedown

@@ -16,8 +16,9 @@ from axes.models import AccessLog as LoginLog
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from compliance.models import Event, FollowUpAction, Reminder
-from compliance.retention import NEVER, Policy, apply_retention, policies, register_policy
+from compliance.models import FollowUpAction
+from core.models import Event, Reminder
+from core.retention import NEVER, Policy, apply_retention, policies, register_policy
 from incidents.models import DDoSAttack, Exercise, FraudAccountRemoval, Incident, MisuseInvestigation, PhishingTakedown
 from incidents.retention_policies import RETIRED_PREFIX
 from privacy.models import DataBreach, Registration, WorkshopSeries, WorkshopSession
@@ -118,7 +119,7 @@ def exercise(when, user, n):
 
 
 def self_assessment(when, user, n):
-    from compliance.models import Service
+    from organisation.models import Service
     from privacy.models import Questionnaire, SelfAssessment
 
     questionnaire = Questionnaire.objects.get_or_create(slug=f"retentie-{n}", defaults={"name": "Pre-scan"})[0]
@@ -222,7 +223,7 @@ def test_no_run_removes_history_or_accepted_evidence_younger_than_seven_years(db
     for model in ("compliance.Evidence", "compliance.ControlCheck"):
         register_policy(Policy(key="test_evidence", model=model, date_field="pk", default_days=1, reason="test"))
         assert {p.key: p for p in policies()}["test_evidence"].days >= 7 * 365
-    from compliance.retention import _policies
+    from core.retention import _policies
 
     _policies.pop("test_evidence")
     assert sum(apply_retention(NOW).values()) == 2  # the fraud removal and the incident

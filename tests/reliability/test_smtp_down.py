@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from compliance import reminders
-from compliance.models import FollowUpAction, Reminder
-from compliance.reminders import sweep
+from compliance.models import FollowUpAction
+from core import reminders
+from core.models import Reminder
+from core.reminders import sweep
 
 START = datetime(2021, 7, 3, 9, 0, tzinfo=ZoneInfo("Europe/Amsterdam"))
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from compliance.demo import load_all
-from compliance.models import Availability, Service
+from core.demo import load_all
+from organisation.models import Availability, Service
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from compliance import access
+from core import access
 from reports.access import log_access
 from reports.models import AccessLog, ExportJob
 
@@ -12,7 +12,7 @@ def test_log_access_takes_a_request_or_a_user_and_keeps_the_details(rf, auditor,
     request.user = auditor
     entry = log_access(request, "download", object=service, sha256="0" * 64, size=123)
     assert (entry.user, entry.username, entry.action) == (auditor, "auditor", "download")
-    assert (entry.model, entry.object_id, entry.object_repr) == ("compliance.service", str(service.pk), "DigiD")
+    assert (entry.model, entry.object_id, entry.object_repr) == ("organisation.service", str(service.pk), "DigiD")
     assert entry.sha256 == "0" * 64
     assert entry.details == {"size": 123}
 
@@ -84,7 +84,7 @@ def test_the_access_log_list_runs_a_fixed_number_of_queries(count, api_as, audit
 @pytest.mark.parametrize("count", [2, 30])
 def test_the_export_jobs_list_runs_a_fixed_number_of_queries(count, api_as, auditor, django_assert_num_queries):
     ExportJob.objects.bulk_create(
-        ExportJob(requested_by=auditor, source="admin", exporter="compliance.service", format="csv")
+        ExportJob(requested_by=auditor, source="admin", exporter="organisation.service", format="csv")
         for _n in range(count)
     )
     client = api_as(auditor)

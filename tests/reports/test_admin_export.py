@@ -17,15 +17,15 @@ def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 def test_the_export_buttons_carry_the_changelist_filters(client_as, auditor, services):
-    response = client_as(auditor).get("/admin/compliance/service/?domain__exact=toegang")
+    response = client_as(auditor).get("/admin/organisation/service/?domain__exact=toegang")
     assert response.status_code == 200
     html = response.content.decode()
-    assert "/admin/compliance/service/export/?domain__exact=toegang&amp;_format=csv" in html
+    assert "/admin/organisation/service/export/?domain__exact=toegang&amp;_format=csv" in html
     assert "Exporteren (XLSX)" in html
 
 
 def test_the_admin_export_honours_the_changelist_filters_and_search(client_as, auditor, services):
-    url = reverse("admin:compliance_service_export")
+    url = reverse("admin:organisation_service_export")
     response = client_as(auditor).get(url, {"domain__exact": "toegang", "_format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
@@ -39,7 +39,7 @@ def test_the_admin_export_honours_the_changelist_filters_and_search(client_as, a
 
 
 def test_the_admin_export_as_xlsx_opens_with_dutch_headers(client_as, auditor, services):
-    url = reverse("admin:compliance_service_export")
+    url = reverse("admin:organisation_service_export")
     response = client_as(auditor).get(url, {"_format": "xlsx", "domain__exact": "gegevensuitwisseling"})
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -50,18 +50,18 @@ def test_the_admin_export_as_xlsx_opens_with_dutch_headers(client_as, auditor, s
 
 
 def test_a_bad_filter_exports_nothing_and_says_so(client_as, auditor, services):
-    response = client_as(auditor).get(reverse("admin:compliance_service_export"), {"nonsense__exact": "x"})
+    response = client_as(auditor).get(reverse("admin:organisation_service_export"), {"nonsense__exact": "x"})
     assert response.status_code == 302
     assert not AccessLog.objects.exists()
 
 
 def test_every_admin_export_is_logged_with_its_filters_and_row_count(client_as, auditor, services):
-    client_as(auditor).get(reverse("admin:compliance_service_export"), {"domain__exact": "toegang", "_format": "csv"})
+    client_as(auditor).get(reverse("admin:organisation_service_export"), {"domain__exact": "toegang", "_format": "csv"})
     entry = AccessLog.objects.get()
     assert (entry.user, entry.action, entry.model, entry.format, entry.row_count) == (
         auditor,
         "export",
-        "compliance.service",
+        "organisation.service",
         "csv",
         2,
     )
@@ -70,7 +70,7 @@ def test_every_admin_export_is_logged_with_its_filters_and_row_count(client_as, 
 
 def test_the_selected_rows_action_exports_only_the_selection(client_as, security_officer, services):
     response = client_as(security_officer).post(
-        "/admin/compliance/service/",
+        "/admin/organisation/service/",
         {"action": "export_selected_csv", "_selected_action": [services[2].pk]},
     )
     assert response.status_code == 200
@@ -80,7 +80,7 @@ def test_the_selected_rows_action_exports_only_the_selection(client_as, security
 @pytest.mark.parametrize("role", ROLES)
 def test_who_may_export_the_availability_list(role, request, client_as, services):
     user = request.getfixturevalue(role)
-    response = client_as(user).get(reverse("admin:compliance_availability_export"))
+    response = client_as(user).get(reverse("admin:organisation_availability_export"))
     # everyone who may view the list in the admin may export it; others never see it
     may_view = role in {"security_officer", "auditor"}
     assert response.status_code == (200 if may_view else 302 if role == "employee" else 403)
@@ -92,7 +92,7 @@ def test_the_admin_export_runs_a_fixed_number_of_queries(
 ):
     many_services(count)
     client = client_as(auditor)
-    url = reverse("admin:compliance_service_export")
+    url = reverse("admin:organisation_service_export")
     # session, user, the user's own and group permissions (2), the changelist's paginator
     # count and full count (2), the export's count, access log insert, the rows (one chunked query)
     with django_assert_num_queries(9):

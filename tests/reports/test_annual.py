@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from compliance.demo import load_all
+from core.demo import load_all
 from reports import annual
 from reports.models import AccessLog
 
@@ -22,7 +22,7 @@ def demo(db):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def demo_auditor(demo):  # type: ignore[no-untyped-def]
-    from compliance.demo import demo_user
+    from organisation.demo import demo_user
 
     return demo_user("auditor")
 
@@ -109,7 +109,9 @@ def test_the_page_shows_each_figure_beside_last_year_and_links_to_its_records(de
     html = client.get("/reports/annual/2021/").content.decode()
     assert "99.78 %" in html or "99,78 %" in html
     assert "99,74 %" in html or "99.74 %" in html
-    digid = annual.availability_link(2021, __import__("compliance.models").models.Service.objects.get(slug="digid").pk)
+    from organisation.models import Service
+
+    digid = annual.availability_link(2021, Service.objects.get(slug="digid").pk)
     assert digid.replace("&", "&amp;") in html
     # the link lands on the twelve months of DigiD in 2021
     listing = client.get(digid)
@@ -133,7 +135,7 @@ def test_every_download_of_the_report_is_logged(demo, client_as, demo_auditor):
 def test_the_report_runs_a_fixed_number_of_queries_whatever_the_volume(demo):
     from django.db import connection
 
-    from compliance.models import Availability, Service
+    from organisation.models import Availability, Service
     from tests.reports.conftest import add_months
 
     with CaptureQueriesContext(connection) as few:
@@ -155,7 +157,7 @@ def test_the_report_runs_a_fixed_number_of_queries_whatever_the_volume(demo):
 def test_the_report_page_runs_a_fixed_number_of_queries(
     extra_services, demo, client_as, demo_auditor, django_assert_num_queries
 ):
-    from compliance.models import Service
+    from organisation.models import Service
     from tests.reports.conftest import add_months
 
     for n in range(extra_services):

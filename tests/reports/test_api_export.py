@@ -39,7 +39,7 @@ def test_format_xlsx_on_a_list_opens_in_openpyxl(api_as, auditor, services):
 
 def test_a_list_with_the_export_mixin_streams_with_its_filters(api_as, auditor, administrator):
     log_access(administrator, "download", name="bewijs.pdf", sha256="ab" * 32)
-    log_access(administrator, "export", name="compliance.service", format="csv", rows=3)
+    log_access(administrator, "export", name="organisation.service", format="csv", rows=3)
     response = api_as(auditor).get("/api/v1/access-log/?format=csv&action=download")
     assert response.status_code == 200
     assert response.streaming
@@ -52,7 +52,7 @@ def test_a_list_with_the_export_mixin_streams_with_its_filters(api_as, auditor, 
 def test_an_api_export_is_logged(api_as, auditor, services):
     api_as(auditor).get("/api/v1/services/?format=csv&domain=toegang")
     entry = AccessLog.objects.get(action="export")
-    assert (entry.user, entry.model, entry.format, entry.row_count) == (auditor, "compliance.service", "csv", 2)
+    assert (entry.user, entry.model, entry.format, entry.row_count) == (auditor, "organisation.service", "csv", 2)
     assert entry.filters == {"domain": ["toegang"]}
 
 

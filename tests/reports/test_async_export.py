@@ -4,7 +4,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from compliance import access
+from core import access
 from reports.exports import run_export
 from reports.models import AccessLog, ExportJob
 
@@ -16,7 +16,7 @@ def _low_threshold(settings):  # type: ignore[no-untyped-def]
 
 def start_admin_export(client, django_capture_on_commit_callbacks, **params):  # type: ignore[no-untyped-def]
     with django_capture_on_commit_callbacks(execute=True):
-        return client.get(reverse("admin:compliance_service_export"), {"_format": "csv", **params})
+        return client.get(reverse("admin:organisation_service_export"), {"_format": "csv", **params})
 
 
 def test_a_large_admin_export_becomes_a_job_and_never_runs_in_the_request(
@@ -24,11 +24,11 @@ def test_a_large_admin_export_becomes_a_job_and_never_runs_in_the_request(
 ):
     client = client_as(auditor)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = client.get(reverse("admin:compliance_service_export"), {"_format": "csv"})
+        response = client.get(reverse("admin:organisation_service_export"), {"_format": "csv"})
     job = ExportJob.objects.get()
     assert response.status_code == 302
     assert response["Location"] == job.get_absolute_url()
-    assert (job.status, job.rows_total, job.source, job.exporter) == ("pending", 3, "admin", "compliance.service")
+    assert (job.status, job.rows_total, job.source, job.exporter) == ("pending", 3, "admin", "organisation.service")
     assert len(callbacks) == 1  # sent to the worker only once the transaction commits
     page = client.get(job.get_absolute_url())
     assert "In de wachtrij" in page.content.decode()
@@ -74,7 +74,7 @@ def test_the_api_answers_202_with_the_job_and_reports_progress(
     assert response.status_code == 202
     job = ExportJob.objects.get()
     assert response.json() == {"job": f"http://testserver{job.get_absolute_url()}", "rows": 3}
-    assert (job.source, job.exporter) == ("api", "compliance.api.views.ServiceViewSet")
+    assert (job.source, job.exporter) == ("api", "organisation.api.views.ServiceViewSet")
     status = client.get(f"/api/v1/export-jobs/{job.pk}/").json()
     assert (status["status"], status["rows_done"], status["percent"]) == ("done", 3, 100)
     download = client.get(status["download_url"])
@@ -109,7 +109,7 @@ def test_a_job_whose_user_lost_the_right_fails_with_the_reason(
 ):
     client = client_as(security_officer)
     with django_capture_on_commit_callbacks(execute=False):
-        client.get(reverse("admin:compliance_service_export"), {"_format": "csv"})
+        client.get(reverse("admin:organisation_service_export"), {"_format": "csv"})
     security_officer.groups.clear()
     job = ExportJob.objects.get()
     run_export(job.pk)

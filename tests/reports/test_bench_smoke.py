@@ -1,4 +1,4 @@
-from compliance.models import Event
+from core.models import Event
 from reports.bench import CASE, csv_export
 
 

@@ -13,10 +13,10 @@ from django.core.management import call_command
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from compliance.demo import demo_user
 from incidents import stats as incident_stats
 from incidents.choices import ExerciseKind
 from incidents.models import Exercise
+from organisation.demo import demo_user
 from reports import annual
 
 

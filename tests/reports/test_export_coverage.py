@@ -1,4 +1,4 @@
-"""Every list of compliance, incidents, privacy and reports can be exported: each ModelAdmin
+"""Every list of core, organisation, compliance, incidents, privacy and reports can be exported: each ModelAdmin
 has the export buttons on its changelist, each API list viewset streams `?format=`."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from compliance.admin_export import ExportMixin
-from compliance.api_export import ExportListMixin
 from config.urls import router
+from core.admin_export import ExportMixin
+from core.api.export import ExportListMixin
 
-APPS = {"compliance", "incidents", "privacy", "reports"}
+APPS = {"core", "organisation", "compliance", "incidents", "privacy", "reports"}
 
 # ModelAdmins deliberately without an export, with the reason. None at the moment.
 ADMINS_WITHOUT_EXPORT: dict[str, str] = {}

@@ -6,7 +6,7 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from compliance.exporters import (
+from core.exporters import (
     ListExporter,
     QuerySetExporter,
     exporters,
@@ -15,7 +15,7 @@ from compliance.exporters import (
     register_exporter,
     safe_text,
 )
-from compliance.models import Availability, Service
+from organisation.models import Availability, Service
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -117,7 +117,7 @@ def test_the_filename_names_the_list_and_the_format(services):
 
 
 def test_control_characters_a_worksheet_cannot_hold_are_dropped_from_xlsx_cells():
-    from compliance.exporters import safe_xlsx_value
+    from core.exporters import safe_xlsx_value
 
     assert safe_xlsx_value("Afdeling\x14 ICT\x08") == "Afdeling ICT"
     assert safe_xlsx_value("=\x01SUM(A1)") == "'=SUM(A1)"

@@ -1,1 +1,0 @@
-"""Signal handlers of the core."""

@@ -1,0 +1,15 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from core.demo import demo_logins, load_all
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation and its 2020 and 2021 records (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        load_all()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins (http://127.0.0.1:8000/admin/):"))
+        for username, password, role in demo_logins():
+            self.stdout.write(f"  {username:<12} {password:<20} {role}")

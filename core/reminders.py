@@ -1,0 +1,398 @@
+"""The reminder engine's public interface.
+
+Every app that has things falling due registers a *source*: a function that, given
+the current time, yields `DueItem`s. The engine (the sweep) turns each item into
+reminder stages, records each reminder before it is sent, and sends one digest
+e-mail per person per sweep. The core never imports the apps that register here.
+
+    from core.reminders import DueItem, register_source
+
+    @register_source("privacy.breach_deadline")
+    def breach_deadlines(now):
+        for breach in DataBreach.objects.open_deadlines():
+            yield DueItem(obj=breach, recipient=user, due=breach.deadline, ...)
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import models
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One reminder moment: `code` is unique per item (e.g. "before-14", "due",
+    "overdue-1", "escalate", "h24"); it goes out once `at` has passed."""
+
+    code: str
+    at: datetime
+    label: str = ""
+    escalation: bool = False
+
+
+@dataclass(frozen=True)
+class DueItem:
+    obj: models.Model
+    recipient: Any  # a User with an e-mail address
+    due: date | datetime
+    title: str
+    url: str = ""
+    kind: str = ""  # shown as the heading the item is grouped under in the digest
+    # Custom stages (e.g. a breach's 24/48/66 hours); empty: the engine's default stages.
+    stages: Sequence[Stage] = field(default_factory=tuple)
+    # Escalate to the recipient's manager when overdue (default stages only).
+    escalate: bool = True
+    # When one object falls due again and again (a person's yearly workshop duty), a name for
+    # this occurrence ("avg-2022-03-01"): it keeps each occurrence's stages apart, so that the
+    # second year's reminders are not taken for the first year's.
+    occurrence: str = ""
+
+
+Source = Callable[[datetime], Iterable[DueItem]]
+_sources: dict[str, Source] = {}
+
+
+def register_source(name: str) -> Callable[[Source], Source]:
+    """Decorator: register a source of due items under a unique name."""
+
+    def decorator(func: Source) -> Source:
+        _sources[name] = func
+        return func
+
+    return decorator
+
+
+def sources() -> dict[str, Source]:
+    return dict(_sources)
+
+
+# --- the engine ------------------------------------------------------------------------
+#
+# A sweep works like healthchecks' sendalerts:
+#   1. ask every source what falls due; for each item take only the latest stage that
+#      has passed (and, when overdue long enough, the escalation to the manager) and
+#      insert a Reminder row for it: insert-or-ignore on the unique constraint
+#      (recipient, item, stage), so a stage is recorded once, however many sweeps run;
+#   2. claim the unsent rows of a batch of recipients with one conditional UPDATE
+#      (only rows whose claim is empty or expired), so two sweeps never hold the same row;
+#   3. send one digest e-mail per recipient and mark its rows sent right after. A failed
+#      send leaves the rows unsent with attempts + 1 and an exponential back-off; a
+#      worker that dies after claiming leaves a claim that expires, and the next sweep
+#      sends those rows. The one window left: a worker killed after the SMTP server has
+#      accepted a digest and before its UPDATE commits; that digest goes out again once
+#      the claim expires (a duplicate, never a loss). The claim expiry must be longer than
+#      a batch takes to send (REMINDER_BATCH_RECIPIENTS × the SMTP timeout at worst).
+
+
+logger = logging.getLogger(__name__)
+
+ESCALATION_STAGE = "escalate"
+INSERT_BATCH = 1000
+
+
+def due_datetime(due: date | datetime) -> datetime:
+    """A due date means the start of that day, local time."""
+    if isinstance(due, datetime):
+        return due if timezone.is_aware(due) else timezone.make_aware(due)
+    return timezone.make_aware(datetime.combine(due, time.min))
+
+
+def reminder_window(now: datetime | None = None) -> date:
+    """Sources need only yield items due on or before this date."""
+    today = timezone.localdate(now or timezone.now())
+    return today + timedelta(days=max(settings.REMINDER_DAYS_BEFORE, default=0) + 1)
+
+
+def default_stages(due: date | datetime, now: datetime) -> list[Stage]:
+    """Before (REMINDER_DAYS_BEFORE), on the day, overdue (REMINDER_DAYS_OVERDUE) then weekly,
+    and the escalation after REMINDER_ESCALATE_AFTER_DAYS."""
+    at = due_datetime(due)
+    stages = [Stage(f"before-{d}", at - timedelta(days=d)) for d in sorted(settings.REMINDER_DAYS_BEFORE, reverse=True)]
+    stages.append(Stage("due", at))
+    overdue = sorted(settings.REMINDER_DAYS_OVERDUE)
+    stages += [Stage(f"overdue-{d}", at + timedelta(days=d)) for d in overdue]
+    last = overdue[-1] if overdue else 0
+    days_late = (now - at).days
+    if days_late >= last + 7:
+        weekly = last + (days_late - last) // 7 * 7
+        stages.append(Stage(f"overdue-{weekly}", at + timedelta(days=weekly)))
+    stages.append(Stage(ESCALATION_STAGE, at + timedelta(days=settings.REMINDER_ESCALATE_AFTER_DAYS), escalation=True))
+    return stages
+
+
+def _latest(stages: Iterable[Stage], now: datetime, escalation: bool) -> Stage | None:
+    passed = [s for s in stages if s.escalation == escalation and s.at <= now]
+    return max(passed, key=lambda s: s.at) if passed else None
+
+
+ManagerLookup = Callable[[list[int]], dict[int, Any]]
+_manager_lookups: list[ManagerLookup] = []
+
+
+def register_manager_lookup(lookup: ManagerLookup) -> ManagerLookup:
+    """The organisation tells the engine who manages whom: `lookup(user_ids)` gives
+    {user id: manager user} for the users that have a manager (escalations go there)."""
+    if lookup not in _manager_lookups:
+        _manager_lookups.append(lookup)
+    return lookup
+
+
+def _managers(user_ids: set[int]) -> dict[int, Any]:
+    managers: dict[int, Any] = {}
+    ids = list(user_ids)
+    for start in range(0, len(ids), INSERT_BATCH):
+        for lookup in _manager_lookups:
+            managers.update(lookup(ids[start : start + INSERT_BATCH]))
+    return managers
+
+
+def _rows_for(name: str, item: DueItem, now: datetime) -> Iterator[tuple[Any, Stage, DueItem, str]]:
+    stages = item.stages or default_stages(item.due, now)
+    if item.occurrence:
+        stages = [replace(stage, code=f"{item.occurrence}/{stage.code}") for stage in stages]
+    stage = _latest(stages, now, escalation=False)
+    if stage:
+        yield item.recipient, stage, item, name
+    if item.escalate or item.stages:
+        escalation = _latest(stages, now, escalation=True)
+        if escalation:
+            yield None, escalation, item, name  # None: the recipient's manager, looked up in bulk
+
+
+def collect(now: datetime) -> int:
+    """Step 1: record the reminders that are due now (insert-or-ignore), streaming the
+    sources in chunks of INSERT_BATCH candidates. Returns the number of rows inserted."""
+    inserted = 0
+    managers: dict[int, Any] = {}  # user id -> manager (or None), filled as chunks need them
+    for name, source in sources().items():
+        chunk: list[tuple[Any, Stage, DueItem, str]] = []
+        for item in source(now):
+            chunk.extend(_rows_for(name, item, now))
+            if len(chunk) >= INSERT_BATCH:
+                inserted += _record(chunk, now, managers)
+                chunk = []
+        if chunk:
+            inserted += _record(chunk, now, managers)
+    return inserted
+
+
+Key = tuple[int, int, int, str]  # recipient, item type, item, stage
+
+
+def _existing(keys: list[Key]) -> set[Key]:
+    """The keys among `keys` that are recorded already: one query per item type, so that a
+    sweep that finds nothing new costs a query per chunk instead of a failed insert per row."""
+    from .models import Reminder
+
+    found: set[Key] = set()
+    by_type: dict[int, set[int]] = defaultdict(set)
+    for _recipient, type_id, item_id, _stage in keys:
+        by_type[type_id].add(item_id)
+    for type_id, item_ids in by_type.items():
+        rows = Reminder.objects.filter(item_type_id=type_id, item_id__in=item_ids).order_by()
+        found.update(
+            (recipient, type_id, item_id, stage)
+            for recipient, item_id, stage in rows.values_list("recipient_id", "item_id", "stage")
+        )
+    return found
+
+
+def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime, managers: dict[int, Any]) -> int:
+    from .models import Reminder
+
+    unknown = {item.recipient.pk for who, _s, item, _n in candidates if who is None} - managers.keys()
+    if unknown:
+        found = _managers(unknown)
+        managers.update({user_id: found.get(user_id) for user_id in unknown})
+    planned: dict[Key, tuple[Any, Stage, DueItem, str, bool]] = {}
+    for who, stage, item, name in candidates:
+        recipient = who or managers.get(item.recipient.pk)
+        if recipient is None or not recipient.email or not recipient.is_active:
+            continue
+        type_id = ContentType.objects.get_for_model(item.obj).pk
+        planned[(recipient.pk, type_id, item.obj.pk, stage.code)] = (recipient, stage, item, name, who is None)
+    known = _existing(list(planned))
+    rows = [
+        Reminder(
+            recipient=recipient,
+            item_type_id=key[1],
+            item_id=key[2],
+            stage=stage.code,
+            escalation=stage.escalation,
+            due=due_datetime(item.due),
+            title=(
+                f"{item.title} ({item.recipient.get_full_name() or item.recipient})" if escalated_row else item.title
+            )[:255],
+            url=item.url[:500],
+            kind=str(item.kind)[:80],
+            source=name[:80],
+            created_at=now,
+        )
+        for key, (recipient, stage, item, name, escalated_row) in planned.items()
+        if key not in known
+    ]
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
+    return len(rows)
+
+
+def _claimable(now: datetime) -> Q:
+    expired = now - timedelta(seconds=settings.REMINDER_CLAIM_EXPIRY_SECONDS)
+    return (
+        Q(sent_at__isnull=True)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        & (Q(claimed_at__isnull=True) | Q(claimed_at__lt=expired))
+    )
+
+
+def _claim(now: datetime) -> tuple[uuid.UUID, list[Any]] | None:
+    """Step 2: claim the unsent rows of the next batch of recipients. None: nothing is
+    left to claim; an empty list: another sweep claimed this batch first."""
+    from .models import Reminder
+
+    claimable = Reminder.objects.filter(_claimable(now))
+    recipients = list(
+        claimable.order_by("recipient")
+        .values_list("recipient", flat=True)
+        .distinct()[: settings.REMINDER_BATCH_RECIPIENTS]
+    )
+    token = uuid.uuid4()
+    if not recipients:
+        return None
+    claimable.filter(recipient__in=recipients).update(claimed_at=now, claim_token=token)
+    rows = list(Reminder.objects.filter(claim_token=token).select_related("recipient"))
+    return token, rows
+
+
+def _absolute(url: str) -> str:
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+def render_digest(recipient: Any, rows: list[Any]) -> EmailMultiAlternatives:
+    """One Dutch e-mail listing every item of the recipient, grouped by kind."""
+    with translation.override(settings.LANGUAGE_CODE):
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for row in sorted(rows, key=lambda r: (r.escalation, r.kind, r.due, r.title)):
+            groups[_("Escalaties") if row.escalation else (row.kind or _("Overig"))].append(row)
+        # A long list helps nobody: the first items of each kind, then how many more.
+        limit = settings.REMINDER_DIGEST_MAX_ITEMS
+        shown = {kind: {"rows": items[:limit], "more": max(len(items) - limit, 0)} for kind, items in groups.items()}
+        for group in shown.values():
+            for row in group["rows"]:
+                row.absolute_url = _absolute(row.url)
+        context = {
+            "recipient": recipient,
+            "groups": shown,
+            "site_url": settings.SITE_URL,
+            "my_checks_url": _absolute(reverse("my-checks")),
+            "count": len(rows),
+        }
+        subject = ngettext("Waarborg: %(count)d herinnering", "Waarborg: %(count)d herinneringen", len(rows)) % {
+            "count": len(rows)
+        }
+        message = EmailMultiAlternatives(
+            subject,
+            render_to_string("core/email/digest.txt", context),
+            settings.DEFAULT_FROM_EMAIL,
+            [recipient.email],
+        )
+        message.attach_alternative(render_to_string("core/email/digest.html", context), "text/html")
+    return message
+
+
+def _send(token: uuid.UUID, rows: list[Any], now: datetime) -> tuple[list[int], dict[int, str]]:
+    """Step 3: one digest per recipient, each marked sent as soon as the SMTP server has
+    accepted it, so that a worker killed mid-batch leaves only unsent rows behind for the
+    next sweep. Returns (recipients sent, {recipient: error})."""
+    by_recipient: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_recipient[row.recipient_id].append(row)
+    sent: list[int] = []
+    failed: dict[int, str] = {}
+    connection = get_connection()
+    for recipient_id, items in by_recipient.items():
+        try:
+            message = render_digest(items[0].recipient, items)
+            message.connection = connection
+            message.send()
+        except Exception as exc:  # an SMTP server down, a refused address: retry later
+            logger.warning("reminder digest to user %s failed: %s", recipient_id, exc)
+            failed[recipient_id] = f"{type(exc).__name__}: {exc}"[:1000]
+        else:
+            _mark_sent(token, items, recipient_id, now)
+            sent.append(recipient_id)
+    return sent, failed
+
+
+def _mine(token: uuid.UUID) -> models.QuerySet:
+    from .models import Reminder
+
+    return Reminder.objects.filter(claim_token=token)
+
+
+def _mark_sent(token: uuid.UUID, rows: list[Any], recipient_id: int, now: datetime) -> None:
+    """One UPDATE per digest, right after the send: the window in which a kill can cause a
+    duplicate is this single statement, not the rest of the batch."""
+    if not _mine(token).filter(recipient=recipient_id).update(sent_at=now):
+        # Only when the send took longer than REMINDER_CLAIM_EXPIRY_SECONDS and another
+        # sweep took the claim over: it may send this digest a second time.
+        logger.warning("reminder claim of user %s expired during the send", recipient_id)
+
+
+def _back_off(attempts: int) -> timedelta:
+    seconds = settings.REMINDER_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.REMINDER_RETRY_MAX_SECONDS))
+
+
+def _finish(token: uuid.UUID, rows: list[Any], failed: dict[int, str], now: datetime) -> None:
+    """Release the rows whose send failed, with one more attempt and a back-off."""
+    for recipient_id, error in failed.items():
+        attempts = 1 + max(r.attempts for r in rows if r.recipient_id == recipient_id)
+        _mine(token).filter(recipient=recipient_id).update(
+            attempts=F("attempts") + 1,
+            next_attempt_at=now + _back_off(attempts),
+            last_error=error,
+            claimed_at=None,
+            claim_token=None,
+        )
+
+
+def deliver(now: datetime) -> int:
+    """Steps 2 and 3, batch after batch, until nothing is left to claim."""
+    emails = 0
+    for _batch in range(100_000):  # a bound, never reached: each batch claims or ends
+        claimed = _claim(now)
+        if claimed is None:
+            break
+        token, rows = claimed
+        if not rows:
+            continue  # another sweep took this batch between our two queries
+        sent, failed = _send(token, rows, now)
+        _finish(token, rows, failed, now)
+        emails += len(sent)
+    return emails
+
+
+def sweep(now: datetime | None = None) -> int:
+    """One sweep: record what is due, then send it. Returns the number of e-mails sent.
+    `manage.py send_reminders` and the beat task `core.tasks.send_reminders` call this."""
+    now = now or timezone.now()
+    # Reminders are Dutch, whatever language the calling thread last spoke.
+    with translation.override(settings.LANGUAGE_CODE):
+        collect(now)
+        return deliver(now)
