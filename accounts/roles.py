@@ -28,6 +28,16 @@ ROLES = {
     ADMINISTRATOR: _("Beheerder"),
 }
 
+# Where each role starts its day (printed by `load_demo`; the manual has a page per role).
+START_PAGES = {
+    SECURITY_OFFICER: "/admin/compliance/controlcheck/",
+    PRIVACY_OFFICER: "/admin/privacy/",
+    WORKSHOP_COORDINATOR: "/workshops/",
+    AUDITOR: "/reports/annual/2021/",
+    EMPLOYEE: "/checks/mine/",
+    ADMINISTRATOR: "/admin/auth/user/",
+}
+
 ALL_ACTIONS = ("add", "change", "delete", "view")
 
 # role -> set of (app_label, codename)

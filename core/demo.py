@@ -30,16 +30,16 @@ def load_all() -> None:
             loader()
 
 
-Logins = Callable[[], list[tuple[str, str, str]]]
+Logins = Callable[[], list[tuple[str, str, str, str]]]
 _login_sources: list[Logins] = []
 
 
 def register_logins(source: Logins) -> Logins:
-    """Decorator: `source()` gives (username, password, role) of demo users to print."""
+    """Decorator: `source()` gives (username, password, role, start page) of demo users."""
     if source not in _login_sources:
         _login_sources.append(source)
     return source
 
 
-def demo_logins() -> list[tuple[str, str, str]]:
+def demo_logins() -> list[tuple[str, str, str, str]]:
     return [login for source in _login_sources for login in source()]

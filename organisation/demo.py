@@ -114,6 +114,8 @@ def load_services() -> None:
 
 
 @register_logins
-def demo_logins() -> list[tuple[str, str, str]]:
-    """(username, password, role) for each demo user, for load_demo to print."""
-    return [(username, DEMO_PASSWORD, str(roles.ROLES[role])) for username, *_r, role in DEMO_USERS]
+def demo_logins() -> list[tuple[str, str, str, str]]:
+    """(username, password, role, start page) for each demo user, for load_demo to print."""
+    return [
+        (username, DEMO_PASSWORD, str(roles.ROLES[role]), roles.START_PAGES[role]) for username, *_r, role in DEMO_USERS
+    ]

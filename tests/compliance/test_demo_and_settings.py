@@ -87,3 +87,16 @@ def test_the_admin_speaks_dutch_first_and_english_on_request(client, db):
     assert "Gebruikersnaam" in client.get("/admin/login/").content.decode()
     client.cookies["django_language"] = "en"
     assert "Username" in client.get("/admin/login/").content.decode()
+
+
+def test_load_demo_tells_each_role_where_to_start_and_each_start_page_opens_for_it(db, client):
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    printed = out.getvalue()
+    for user in get_user_model().objects.filter(
+        username__in=["security", "privacy", "workshops", "auditor", "medewerker", "beheerder"]
+    ):
+        start = roles.START_PAGES[user.groups.get().name]
+        assert f"starts at {start}" in next(line for line in printed.splitlines() if f" {user.username} " in line)
+        client.force_login(user)
+        assert client.get(start).status_code == 200, (user.username, start)

@@ -10,6 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         load_all()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo logins (http://127.0.0.1:8000/admin/):"))
-        for username, password, role in demo_logins():
-            self.stdout.write(f"  {username:<12} {password:<20} {role}")
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Log in at http://127.0.0.1:8000/account/login/ as:"))
+        for username, password, role, start in demo_logins():
+            self.stdout.write(f"  {username:<12} {password:<20} {role:<32} starts at {start}")
+        self.stdout.write("Every role but Medewerker enrols a second factor at its first login; see docs/.")
