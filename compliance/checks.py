@@ -1,5 +1,6 @@
 """System checks that `manage.py check --deploy` runs."""
 
+import importlib.util
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,9 @@ def check_secrets(app_configs: Any, **kwargs: Any) -> list[Error]:
 
 
 @register(Tags.security, deploy=True)
-def check_history_anchors(app_configs: Any, **kwargs: Any) -> list[Warning]:
+def check_history_anchors(app_configs: Any, **kwargs: Any) -> list[Error | Warning]:
+    if settings.HISTORY_ANCHOR_S3_BUCKET and importlib.util.find_spec("boto3") is None:
+        return [Error("HISTORY_ANCHOR_S3_BUCKET is set but boto3 is not installed.", id="waarborg.E005")]
     if settings.HISTORY_ANCHOR_FILE or settings.HISTORY_ANCHOR_S3_BUCKET or settings.HISTORY_ANCHOR_EMAIL:
         return []
     return [

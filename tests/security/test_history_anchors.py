@@ -150,9 +150,11 @@ def test_the_mail_goes_out_when_the_head_moved_at_most_once_per_interval(db, key
 
 
 @pytest.mark.parametrize("value", ["12", "12:abc", "x:" + "0" * 64, "12:" + "g" * 64])
-def test_a_malformed_anchor_argument_is_refused(db, keyed, value):
-    with pytest.raises(CommandError, match="anchor"):
-        call_command("verify_history", "--anchor", value)
+def test_a_malformed_anchor_argument_is_refused_before_anything_is_sealed(db, keyed, value):
+    write_history()
+    with pytest.raises(CommandError, match=r"--anchor: expected SEQUENCE:HASH"):
+        call_command("verify_history", "--seal", "--anchor", value)
+    assert not HistorySeal.objects.exists()
 
 
 # --- S3 with object lock (moto, in process) ------------------------------------------------
@@ -266,3 +268,12 @@ def test_deploy_check_warns_without_an_anchor(settings, tmp_path):
     assert ids(check_history_anchors(None)) == {"waarborg.W001"}
     settings.HISTORY_ANCHOR_FILE = str(tmp_path / "anchors.jsonl")
     assert check_history_anchors(None) == []
+
+
+def test_deploy_check_refuses_a_bucket_without_boto3(settings, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "boto3" else real(name, *a))
+    settings.HISTORY_ANCHOR_S3_BUCKET = "anchors"
+    assert ids(check_history_anchors(None)) == {"waarborg.E005"}

@@ -1,3 +1,4 @@
+import argparse
 import re
 from typing import Any
 
@@ -12,7 +13,7 @@ ANCHOR = re.compile(r"^(\d+):([0-9a-f]{64})$")
 def anchor_argument(value: str) -> Anchor:
     match = ANCHOR.match(value.strip().lower())
     if not match:
-        raise ValueError(value)
+        raise argparse.ArgumentTypeError("expected SEQUENCE:HASH (a seal number, a colon and 64 hexadecimal digits)")
     return Anchor(int(match[1]), match[2], "--anchor")
 
 
