@@ -156,10 +156,8 @@ def audit_history(extra_anchors: Iterable[Anchor] = ()) -> Report:
     anchored_at: dict[int, datetime] = {}
     for anchor in [*stored, *extra_anchors]:
         anchors.setdefault(anchor.sequence, {}).setdefault(anchor.hash, anchor.source)
-        if anchor.anchored_at and anchor.anchored_at > anchored_at.get(anchor.sequence, anchor.anchored_at):
-            anchored_at[anchor.sequence] = anchor.anchored_at
-        elif anchor.anchored_at:
-            anchored_at.setdefault(anchor.sequence, anchor.anchored_at)
+        if anchor.anchored_at:
+            anchored_at[anchor.sequence] = max(anchored_at.get(anchor.sequence, anchor.anchored_at), anchor.anchored_at)
     latest_anchor = max(anchors, default=0)
     # walking the chain: the latest time an anchor recorded a head before the current seal
     times = sorted(anchored_at.items())
@@ -171,6 +169,7 @@ def audit_history(extra_anchors: Iterable[Anchor] = ()) -> Report:
     seen_anchored: set[int] = set()
     out_of_order: list[int] = []
     back_dated: list[int] = []
+    rewritten: dict[int, str] = {}
     first_unanchored: HistorySeal | None = None
     seals = HistorySeal.objects.select_related("entry").order_by("sequence")
     for seal in seals.iterator(chunk_size=BATCH):
@@ -192,9 +191,7 @@ def audit_history(extra_anchors: Iterable[Anchor] = ()) -> Report:
             seen_anchored.add(seal.sequence)
             report.anchors_compared += 1
             if anchored_hash != seal.hash:
-                report.findings.append(
-                    f"Seal {seal.sequence} differs from its anchor ({source}): the chain was rewritten."
-                )
+                rewritten.setdefault(seal.sequence, source)
         while next_time < len(times) and times[next_time][0] < seal.sequence:
             moment = times[next_time][1]
             anchored_before = moment if anchored_before is None else max(anchored_before, moment)
@@ -227,15 +224,23 @@ def audit_history(extra_anchors: Iterable[Anchor] = ()) -> Report:
             f"History records dated before an anchor whose head did not include them (inserted later, "
             f"back-dated): {_ids(back_dated, len(back_dated))}."
         )
-    for sequence in sorted(set(anchors) - seen_anchored):
-        sources = ", ".join(anchors[sequence].values())
-        if sequence > head:
-            report.findings.append(
-                f"The chain ends at seal {head}, but an anchor ({sources}) records seal {sequence}: "
-                f"the newest history was removed (truncated tail)."
-            )
-        else:
-            report.findings.append(f"Seal {sequence}, recorded by an anchor ({sources}), is missing.")
+    if rewritten:
+        first = min(rewritten)
+        report.findings.append(
+            f"Seal(s) {_ids(sorted(rewritten), len(rewritten))} differ from their anchors (first: {rewritten[first]}): "
+            f"the chain was rewritten."
+        )
+    unseen = sorted(set(anchors) - seen_anchored)
+    beyond = [sequence for sequence in unseen if sequence > head]
+    if beyond:
+        sources = ", ".join(anchors[beyond[-1]].values())
+        report.findings.append(
+            f"The chain ends at seal {head}, but an anchor ({sources}) records seal {beyond[-1]}: "
+            f"the newest history was removed (truncated tail)."
+        )
+    within = [sequence for sequence in unseen if sequence <= head]
+    if within:
+        report.findings.append(f"Seal(s) recorded by an anchor are missing: {_ids(within, len(within))}.")
     if anchored_somewhere and first_unanchored is not None and first_unanchored.sealed_at < now - delay:
         report.findings.append(
             f"Seals {first_unanchored.sequence} to {head} are not anchored outside the database "

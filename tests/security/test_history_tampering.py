@@ -226,7 +226,7 @@ class Tampering:
 
 CHANGED = r"seal was changed"
 TRUNCATED = r"truncated tail"
-REWRITTEN = r"differs from its anchor \(.*\): the chain was rewritten"
+REWRITTEN = r"differ from their anchors \(first: anchors.jsonl:\d+\): the chain was rewritten"
 ORDER = r"out of time or id order"
 GUESSED_KEY = "insecure-development-history-key"
 
