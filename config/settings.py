@@ -296,6 +296,24 @@ AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_REMOTE_ADDR = True  # who and when is needed; the address is personal data
 HISTORY_RETENTION_DAYS = envint("HISTORY_RETENTION_DAYS", 7 * 366)
+# The hash chain over the history (core/seal.py) is an HMAC-SHA256 under this key, which
+# is never stored in the database: whoever holds only the database cannot recompute the chain.
+# The development default is refused by `check --deploy`. Never change it (old seals would no
+# longer verify).
+HISTORY_KEY = env("HISTORY_KEY", "insecure-development-history-key")
+# A history record must be sealed within this many minutes of being written; older unsealed
+# records, and records dated more than this before their place in the chain, are reported.
+HISTORY_SEAL_DELAY_MINUTES = envint("HISTORY_SEAL_DELAY_MINUTES", 10)
+# Anchors: every seal run writes the head of the chain (sequence, hash, time) outside the
+# database (core/anchors.py). Configure at least one in production.
+HISTORY_ANCHOR_FILE = env("HISTORY_ANCHOR_FILE", "")  # append-only JSON lines, on another volume
+HISTORY_ANCHOR_S3_BUCKET = env("HISTORY_ANCHOR_S3_BUCKET", "")  # a bucket with object lock
+HISTORY_ANCHOR_S3_PREFIX = env("HISTORY_ANCHOR_S3_PREFIX", "waarborg/history-anchors/")
+HISTORY_ANCHOR_S3_ENDPOINT_URL = env("HISTORY_ANCHOR_S3_ENDPOINT_URL", "") or None
+HISTORY_ANCHOR_S3_REGION = env("HISTORY_ANCHOR_S3_REGION", "") or None
+HISTORY_ANCHOR_S3_RETENTION_DAYS = envint("HISTORY_ANCHOR_S3_RETENTION_DAYS", 7 * 366)
+HISTORY_ANCHOR_EMAIL = envlist("HISTORY_ANCHOR_EMAIL")  # addresses that receive the head
+HISTORY_ANCHOR_EMAIL_MINUTES = envint("HISTORY_ANCHOR_EMAIL_MINUTES", 60)  # at most one mail per N minutes
 # Retention periods in days per kind of record, overriding each policy's default
 # (core/retention.py; `manage.py retention` lists them with their reasons).
 RETENTION_DAYS: dict[str, int] = {}
