@@ -18,7 +18,7 @@ from .controls import can_submit, submit_check
 from .evidence import add_evidence, can_download
 from .filters import ControlCheckFilter
 from .forms import DossierForm, EvidenceForm, SubmitForm
-from .models import ControlCheck, Evidence, Policy
+from .models import CheckStatus, ControlCheck, Evidence, Policy
 
 
 def _database_ok() -> bool:
@@ -97,7 +97,8 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "check": check,
         "evidence": evidence,
-        "may_submit": can_submit(check, request.user) and not check.is_read_only,
+        "may_add_evidence": can_submit(check, request.user) and not check.is_read_only,
+        "may_submit": can_submit(check, request.user) and check.status in (CheckStatus.OPEN, CheckStatus.REJECTED),
         "evidence_form": EvidenceForm(),
         "submit_form": SubmitForm(initial={"result": check.result, "conclusion": check.conclusion}),
     }
