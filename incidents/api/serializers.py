@@ -69,7 +69,7 @@ def _refuse_transition_stamps(serializer: serializers.ModelSerializer) -> None:
             try:
                 if serializers.DateTimeField().to_internal_value(value) == current:
                     continue
-            except serializers.ValidationError:
+            except (serializers.ValidationError, TypeError, ValueError):
                 pass
         errors[name] = _("Dit tijdstip zet de statuswijziging zelf; het kan niet worden ingevoerd.")
     if errors:
