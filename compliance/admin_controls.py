@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -118,7 +119,7 @@ class ApplicabilityAdmin(ExportMixin, WaarborgAdmin):
 @admin.register(Control)
 class ControlAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["code", "title", "frequency", "owner", "evidence_owner", "state", "active"]
-    list_filter = ["frequency", "active", "services"]
+    list_filter = ["frequency", "active", "evidence_required", "services"]
     list_select_related = ["owner", "evidence_owner"]
     search_fields = ["code", "title", "objective"]
     autocomplete_fields = ["owner", "evidence_owner", "services", "requirements"]
@@ -225,6 +226,17 @@ class EvidenceInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.original_name)
 
 
+class CheckActionForm(ActionForm):
+    """The reviewer's own reasoning, typed beside the accept and reject actions: it is
+    stored as the review note, never over the submitter's result or conclusion."""
+
+    note = forms.CharField(
+        label=_("Toelichting beoordeling (eigen reden)"),
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
+    )
+
+
 @admin.register(ControlCheck)
 class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
@@ -243,6 +255,7 @@ class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
     date_hierarchy = "due_date"
     inlines = [EvidenceInline]
     actions = ["assign_to_me", "submit_selected", "accept_selected", "reject_selected"]
+    action_form = CheckActionForm
     readonly_fields = [
         "control",
         "period_start",
@@ -252,6 +265,7 @@ class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
         "submitted_at",
         "reviewed_by",
         "reviewed_at",
+        "review_note",
         "created_at",
     ]
     fields = [
@@ -274,6 +288,8 @@ class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is not None and obj.is_read_only:
             return [f.name for f in self.model._meta.fields]
+        if obj is not None and obj.status == CheckStatus.SUBMITTED:
+            return [*self.readonly_fields, "result", "conclusion"]  # the submitter's, frozen
         return list(self.readonly_fields)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -341,11 +357,13 @@ class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
 
     @admin.action(description=_("Accepteren (vier ogen)"), permissions=["change"])
     def accept_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, lambda c: accept_check(c, request.user), gettext("Geaccepteerd"))
+        note = request.POST.get("note", "")
+        self._each(request, queryset, lambda c: accept_check(c, request.user, note=note), gettext("Geaccepteerd"))
 
     @admin.action(description=_("Afkeuren (met de ingevulde toelichting)"), permissions=["change"])
     def reject_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, lambda c: reject_check(c, request.user, c.review_note), gettext("Afgekeurd"))
+        note = request.POST.get("note", "")
+        self._each(request, queryset, lambda c: reject_check(c, request.user, note), gettext("Afgekeurd"))
 
 
 @admin.register(Evidence)

@@ -166,7 +166,16 @@ def can_submit(check: ControlCheck, user: Any) -> bool:
 
 
 def can_review(check: ControlCheck, user: Any) -> bool:
-    return user.has_perm("compliance.review_controlcheck") and user.pk != check.submitted_by_id
+    return (
+        user.has_perm("compliance.review_controlcheck")
+        and user.pk != check.submitted_by_id
+        and not evidence_added_by(check, user)
+    )
+
+
+def evidence_added_by(check: ControlCheck, user: Any) -> bool:
+    """Whether `user` added any evidence (any version) to the check."""
+    return user.pk is not None and check.evidence.filter(uploaded_by_id=user.pk).exists()
 
 
 def _locked(check: ControlCheck) -> ControlCheck:
@@ -177,7 +186,9 @@ def _locked(check: ControlCheck) -> ControlCheck:
 def submit_check(
     check: ControlCheck, user: Any, result: str = "", conclusion: str = "", now: datetime | None = None
 ) -> ControlCheck:
-    """open or rejected → submitted. The submitter proposes the result and conclusion."""
+    """open or rejected → submitted. The submitter gives the result and conclusion; from
+    here on they are the submitter's and stay as submitted. A control that requires
+    evidence (the default) cannot have a check submitted without any."""
     if not can_submit(check, user):
         raise PermissionDenied(_("U mag deze controle niet indienen / you may not submit this check"))
     if result and result not in CheckResult.values:
@@ -188,8 +199,15 @@ def submit_check(
             raise ValidationError(
                 _("Alleen een open of afgekeurde controle kan worden ingediend / only open or rejected checks")
             )
+        result = result or check.result
+        if result not in CheckResult.values:
+            raise ValidationError({"result": _("Geef het resultaat van de controle / result required")})
+        if check.control.evidence_required and not check.evidence.exists():
+            raise ValidationError(
+                {"evidence": _("Voeg eerst bewijs toe; deze maatregel vereist bewijs / evidence required")}
+            )
         check.status = CheckStatus.SUBMITTED
-        check.result = result or check.result
+        check.result = result
         check.conclusion = conclusion or check.conclusion
         check.submitted_by = user
         check.submitted_at = now or timezone.now()
@@ -214,37 +232,63 @@ def _review(check: ControlCheck, reviewer: Any) -> ControlCheck:
 def accept_check(
     check: ControlCheck, reviewer: Any, result: str = "", note: str = "", now: datetime | None = None
 ) -> ControlCheck:
-    """submitted → accepted (four eyes). A partly or not effective result raises a
-    follow-up action for the check's owner."""
+    """submitted → accepted (four eyes): the reviewer agrees with the submitted result and
+    conclusion, which stay the submitter's; `note` is the reviewer's own reasoning, stored
+    beside them. A reviewer who disagrees rejects with a reason instead: a `result` other
+    than the submitted one is refused. Whoever added evidence to the check may not accept
+    it either. A partly or not effective result raises a follow-up action for the owner."""
     with transaction.atomic():
         check = _review(check, reviewer)
-        result = result or check.result
-        if result not in CheckResult.values:
-            raise ValidationError({"result": _("Geef het resultaat van de controle / result required")})
+        if result and result != check.result:
+            raise ValidationError(
+                {
+                    "result": _(
+                        "Het resultaat is van de indiener; keur af met een reden als u het er niet mee eens bent"
+                        " / the result is the submitter's: reject with a reason instead"
+                    )
+                }
+            )
+        if check.result not in CheckResult.values:
+            raise ValidationError(
+                {"result": _("Zonder resultaat ingediend: keur af met een reden / submitted without a result")}
+            )
+        if evidence_added_by(check, reviewer):
+            raise ValidationError(
+                _(
+                    "Wie bewijs bij deze controle heeft gevoegd, mag haar niet accepteren"
+                    " / whoever added evidence may not accept the check"
+                )
+            )
         check.status = CheckStatus.ACCEPTED
-        check.result = result
-        check.review_note = note or check.review_note
+        check.review_note = note.strip()
         check.reviewed_by = reviewer
         check.reviewed_at = now or timezone.now()
         check.save()
-        log_event(check, "check.accepted", actor=reviewer, result=result, on_time=check.accepted_on_time)
-        if result in FAILED_RESULTS:
+        log_event(
+            check,
+            "check.accepted",
+            actor=reviewer,
+            result=check.result,
+            note=check.review_note,
+            on_time=check.accepted_on_time,
+        )
+        if check.result in FAILED_RESULTS:
             raise_follow_up(check)
     return check
 
 
 def reject_check(check: ControlCheck, reviewer: Any, note: str, now: datetime | None = None) -> ControlCheck:
-    """submitted → rejected, with the reason. The owner may resubmit a rejected check."""
-    if not note.strip():
+    """submitted → rejected, with the reviewer's reason. The owner may resubmit a rejected check."""
+    if not (note or "").strip():
         raise ValidationError({"note": _("Geef de reden van afkeuren / reason required")})
     with transaction.atomic():
         check = _review(check, reviewer)
         check.status = CheckStatus.REJECTED
-        check.review_note = note
+        check.review_note = note.strip()
         check.reviewed_by = reviewer
         check.reviewed_at = now or timezone.now()
         check.save()
-        log_event(check, "check.rejected", actor=reviewer, note=note)
+        log_event(check, "check.rejected", actor=reviewer, note=check.review_note)
     return check
 
 

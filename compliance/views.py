@@ -13,7 +13,7 @@ from compliance.controls import can_submit, submit_check
 from compliance.evidence import add_evidence, can_download
 from compliance.filters import ControlCheckFilter
 from compliance.forms import DossierForm, EvidenceForm, SubmitForm
-from compliance.models import ControlCheck, Evidence, Policy
+from compliance.models import CheckStatus, ControlCheck, Evidence, Policy
 from core.access import notify_access
 
 
@@ -44,7 +44,8 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "check": check,
         "evidence": evidence,
-        "may_submit": can_submit(check, request.user) and not check.is_read_only,
+        "may_add_evidence": can_submit(check, request.user) and not check.is_read_only,
+        "may_submit": can_submit(check, request.user) and check.status in (CheckStatus.OPEN, CheckStatus.REJECTED),
         "evidence_form": EvidenceForm(),
         "submit_form": SubmitForm(initial={"result": check.result, "conclusion": check.conclusion}),
     }

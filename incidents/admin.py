@@ -110,8 +110,6 @@ class IncidentForm(forms.ModelForm):
             "supplier_reference",
             "started_at",
             "detected_at",
-            "resolved_at",
-            "closed_at",
             "expected_duration_minutes",
             "citizens_affected",
             "businesses_affected",
@@ -183,7 +181,15 @@ class IncidentAdmin(ExportMixin, WaarborgAdmin):
     list_select_related = ["owner", "calamity"]
     search_fields = ["reference", "title", "supplier_reference"]
     autocomplete_fields = ["owner", "services"]
-    readonly_fields = ["reference", "status_changed_at", "created_at", "escalation_proposed_reasons"]
+    # resolved_at and closed_at are set by the status transition, never typed in
+    readonly_fields = [
+        "reference",
+        "status_changed_at",
+        "created_at",
+        "resolved_at",
+        "closed_at",
+        "escalation_proposed_reasons",
+    ]
     fieldsets = [
         (None, {"fields": ["reference", "title", "description", "category", "severity", "services"]}),
         (_("Afhandeling"), {"fields": ["status", "status_changed_at", "owner", "comment"]}),

@@ -3,7 +3,7 @@ dashboard read these). Every figure is one aggregate query over an indexed date 
 the number of queries is fixed, whatever the volume.
 
 What counts in a year (Amsterdam time), as the annual report defines it:
-- incidents_handled: incidents closed in the year (closed_at);
+- incidents_handled: incidents closed in the year (status closed, by closed_at);
 - calamities: calamities declared in the year (declared_at);
 - ddos_attacks: attacks that started in the year (started_at);
 - phishing_takedowns: takedowns completed in the year: taken offline (by taken_down_at) or
@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Model, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from .choices import Category
+from .choices import Category, Status
 from .models import Calamity, DDoSAttack, FraudAccountRemoval, Incident, MisuseInvestigation, PhishingTakedown
 
 ANNUAL_KEYS = (
@@ -46,6 +46,11 @@ def _in_year(field: str, year: int) -> dict[str, Any]:
     return {f"{field}__gte": start, f"{field}__lt": end}
 
 
+def _closed_in_year(field: str, year: int) -> dict[str, Any]:
+    """Closed in the year: a closing moment alone (without the status) never counts."""
+    return {**_in_year(field, year), "status": Status.CLOSED}
+
+
 def _date_in_year(field: str, year: int) -> dict[str, Any]:
     return {f"{field}__gte": date(year, 1, 1), f"{field}__lt": date(year + 1, 1, 1)}
 
@@ -54,7 +59,7 @@ def _date_in_year(field: str, year: int) -> dict[str, Any]:
 # The annual report, the monthly charts and the admin filters behind the report's links
 # all read these, so a figure and the list it links to cannot disagree.
 FIGURE_RULES: dict[str, tuple[type[Model], str, Callable[[str, int], dict[str, Any]]]] = {
-    "incidents_handled": (Incident, "closed_at", _in_year),
+    "incidents_handled": (Incident, "closed_at", _closed_in_year),
     "calamities": (Calamity, "declared_at", _in_year),
     "ddos_attacks": (DDoSAttack, "started_at", _in_year),
     "phishing_takedowns": (PhishingTakedown, "completed_at", _in_year),

@@ -8,10 +8,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -443,6 +445,19 @@ class DataBreachForm(forms.ModelForm):
         return data
 
 
+class BreachCorrectionForm(forms.Form):
+    """Correct the reported facts of a breach already reported to the AP, with a reason."""
+
+    aware_at = forms.SplitDateTimeField(label=_("bekend geworden op"), widget=admin.widgets.AdminSplitDateTime)
+    reported_to_ap_at = forms.SplitDateTimeField(
+        label=_("gemeld bij de AP op"), widget=admin.widgets.AdminSplitDateTime
+    )
+    late_reason = forms.CharField(
+        label=_("reden voor te late melding"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    reason = forms.CharField(label=_("reden van de correctie"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
 @admin.register(DataBreach)
 class DataBreachAdmin(ExportMixin, WaarborgAdmin):
     form = DataBreachForm
@@ -468,6 +483,7 @@ class DataBreachAdmin(ExportMixin, WaarborgAdmin):
         "late_reason",
         "not_reported_decided_at",
         "not_reported_reasons",
+        "correction",
     ]
     fieldsets = [
         (None, {"fields": ["reference", "title", "incident", "report_type", "activities"]}),
@@ -494,6 +510,7 @@ class DataBreachAdmin(ExportMixin, WaarborgAdmin):
                     "reported_to_ap_at",
                     "ap_reference",
                     "late_reason",
+                    "correction",
                     "not_reported_decided_at",
                     "not_reported_reasons",
                     "report_at",
@@ -508,6 +525,68 @@ class DataBreachAdmin(ExportMixin, WaarborgAdmin):
             {"fields": ["subjects_decision", "subjects_informed_on", "subjects_channel"]},
         ),
     ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is not None and obj.reported_to_ap_at:
+            return [*self.readonly_fields, "aware_at"]  # frozen once reported; see correct_view
+        return list(self.readonly_fields)
+
+    def get_urls(self) -> list[Any]:
+        own = [
+            path(
+                "<path:object_id>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="privacy_databreach_correct",
+            )
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description=_("correctie"))
+    def correction(self, obj: DataBreach) -> str:
+        if obj.pk is None or not obj.reported_to_ap_at:
+            return "—"
+        url = reverse("admin:privacy_databreach_correct", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Gemelde feiten corrigeren (met reden)"))
+
+    def correct_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The explicit correction of a reported breach's moments, with a reason."""
+        breach = get_object_or_404(DataBreach, pk=object_id)
+        if not self.has_change_permission(request, breach):
+            raise PermissionDenied
+        initial = {
+            "aware_at": breach.aware_at,
+            "reported_to_ap_at": breach.reported_to_ap_at,
+            "late_reason": breach.late_reason,
+        }
+        form = BreachCorrectionForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                breaches.correct_reported_facts(
+                    breach,
+                    data["reason"],
+                    request.user,
+                    aware_at=data["aware_at"],
+                    reported_to_ap_at=data["reported_to_ap_at"],
+                    late_reason=data["late_reason"],
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc.messages)
+            else:
+                self.message_user(request, _("De gemelde feiten zijn gecorrigeerd."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:privacy_databreach_change", args=[breach.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": breach,
+            "form": form,
+            "title": _("Gemelde feiten corrigeren"),
+        }
+        return TemplateResponse(request, "admin/privacy/databreach/correct.html", context)
 
     @admin.display(description=_("uiterste meldtermijn"))
     def deadline(self, obj: DataBreach) -> Any:

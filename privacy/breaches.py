@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from core.models import log_event
 
 from .models import DataBreach
+from .models.breaches import NOTIFICATION_WINDOW
 
 
 def _check_open(breach: DataBreach) -> None:
@@ -74,4 +75,65 @@ def decide_not_to_report(breach: DataBreach, reasons: str, actor: Any = None, at
     breach.not_reported_reasons = reasons.strip()
     breach.save()
     log_event(breach, "breach.not_reported", actor=actor)
+    return breach
+
+
+@transaction.atomic
+def correct_reported_facts(
+    breach: DataBreach,
+    reason: str,
+    actor: Any = None,
+    *,
+    aware_at: datetime | None = None,
+    reported_to_ap_at: datetime | None = None,
+    late_reason: str | None = None,
+) -> DataBreach:
+    """Correct the moment of becoming aware or of the report, after the report to the AP:
+    the only way to change them then. Needs a reason; refused when nothing changes or the
+    corrected facts are impossible; a correction that makes the report late needs a reason
+    for the delay. Logged as the named event `breach.facts_corrected` (with the reason and
+    the old and new values) and, as every save, in the change history."""
+    breach = DataBreach.objects.select_for_update().get(pk=breach.pk)
+    if breach.reported_to_ap_at is None:
+        raise ValidationError(
+            _("Dit datalek is nog niet gemeld; wijzig de gegevens gewoon / not reported yet, edit it instead")
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Geef de reden van de correctie / reason required")})
+    new = {
+        "aware_at": aware_at or breach.aware_at,
+        "reported_to_ap_at": reported_to_ap_at or breach.reported_to_ap_at,
+    }
+    changes = {name: [getattr(breach, name), value] for name, value in new.items() if getattr(breach, name) != value}
+    if not changes:
+        raise ValidationError(_("Er is niets te corrigeren / nothing to correct"))
+    if new["aware_at"] > new["reported_to_ap_at"]:
+        raise ValidationError({"aware_at": _("Ligt na de melding bij de AP / later than the report to the AP.")})
+    if new["reported_to_ap_at"] > timezone.now():
+        raise ValidationError({"reported_to_ap_at": _("De melding ligt in de toekomst / report in the future")})
+    late = new["reported_to_ap_at"] > new["aware_at"] + NOTIFICATION_WINDOW
+    delay_reason = (breach.late_reason if late_reason is None else late_reason).strip()
+    if late and not delay_reason:
+        raise ValidationError(
+            {
+                "late_reason": _(
+                    "Na 72 uur gemeld: geef de reden van de vertraging (Art. 33 lid 1) / reason for delay required"
+                )
+            }
+        )
+    breach.aware_at, breach.reported_to_ap_at = new["aware_at"], new["reported_to_ap_at"]
+    breach.late_reason = delay_reason if late else ""
+    breach._correcting = True
+    try:
+        breach.save()
+    finally:
+        breach._correcting = False
+    log_event(
+        breach,
+        "breach.facts_corrected",
+        actor=actor,
+        reason=reason.strip(),
+        changes={name: [old.isoformat(), value.isoformat()] for name, (old, value) in changes.items()},
+        late=late,
+    )
     return breach

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from compliance.models import (
     Applicability,
+    CheckStatus,
     Control,
     ControlCheck,
     ControlState,
@@ -114,6 +115,7 @@ class ControlSerializer(serializers.ModelSerializer):
             "requirements",
             "start_date",
             "active",
+            "evidence_required",
             "state",
         ]
 
@@ -161,7 +163,26 @@ class ControlCheckSerializer(serializers.ModelSerializer):
             "submitted_at",
             "reviewed_by",
             "reviewed_at",
+            "review_note",
         ]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """Refuse, naming the field, what the workflow owns: after submission the result and
+        conclusion are the submitter's; the review note is written by accept and reject."""
+        from ..models.controls import FROZEN_MESSAGE, REVIEW_ONLY_MESSAGE
+
+        check = self.instance
+        errors: dict[str, Any] = {}
+        if check is not None and check.status not in (CheckStatus.OPEN, CheckStatus.REJECTED):
+            for name in ("result", "conclusion"):
+                if name in attrs and attrs[name] != getattr(check, name):
+                    errors[name] = str(FROZEN_MESSAGE)
+        sent = getattr(self, "initial_data", None) or {}
+        if "review_note" in sent and str(sent["review_note"]) != getattr(check, "review_note", ""):
+            errors["review_note"] = str(REVIEW_ONLY_MESSAGE)
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
 
     def get_overdue(self, obj: ControlCheck) -> bool:
         return bool(getattr(obj, "overdue_now", obj.is_overdue))
@@ -182,13 +203,16 @@ class SubmitSerializer(serializers.Serializer):
 
 class AcceptSerializer(serializers.Serializer):
     result = serializers.ChoiceField(
-        choices=ControlCheck._meta.get_field("result").choices, required=False, allow_blank=True
+        choices=ControlCheck._meta.get_field("result").choices,
+        required=False,
+        allow_blank=True,
+        help_text="Optioneel; moet gelijk zijn aan het ingediende resultaat (anders: afkeuren met een reden).",
     )
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, help_text="De eigen toelichting van de beoordelaar.")
 
 
 class RejectSerializer(serializers.Serializer):
-    note = serializers.CharField()
+    note = serializers.CharField(help_text="De reden van afkeuren (de eigen toelichting van de beoordelaar).")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

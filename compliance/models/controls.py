@@ -21,6 +21,13 @@ from organisation.models import Service
 from .frameworks import Requirement
 
 READ_ONLY_MESSAGE = _("Een geaccepteerde controle en haar bewijs zijn alleen-lezen / an accepted check is read-only")
+FROZEN_MESSAGE = _(
+    "Na het indienen liggen resultaat en conclusie vast; keur af met een reden om ze te laten wijzigen"
+    " / frozen after submission"
+)
+REVIEW_ONLY_MESSAGE = _(
+    "De beoordeling wordt alleen vastgelegd door accepteren of afkeuren / set only by accepting or rejecting"
+)
 
 
 class Frequency(models.TextChoices):
@@ -101,6 +108,11 @@ class Control(models.Model):
         _("ingangsdatum"), default=timezone.localdate, help_text=_("De eerste periode is de periode waarin deze valt.")
     )
     active = models.BooleanField(_("actief"), default=True)
+    evidence_required = models.BooleanField(
+        _("bewijs verplicht"),
+        default=True,
+        help_text=_("Een controle kan pas worden ingediend als er bewijs bij zit."),
+    )
 
     objects = ControlQuerySet.as_manager()
 
@@ -164,6 +176,11 @@ class ControlCheckQuerySet(models.QuerySet["ControlCheck"]):
         if user.has_perm("compliance.view_all_checks"):
             return self
         return self.assigned_to(user)
+
+
+# What the submitter submits (frozen while the check is submitted) and what only a review sets.
+SUBMITTED_FIELDS = ("result", "conclusion", "submitted_by_id", "submitted_at")
+REVIEW_FIELDS = ("review_note", "reviewed_by_id", "reviewed_at")
 
 
 class ControlCheck(models.Model):
@@ -251,8 +268,9 @@ class ControlCheck(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._stored_status == CheckStatus.ACCEPTED:
             raise ValidationError(READ_ONLY_MESSAGE)
+        self._refuse_rewrites()
         super().save(*args, **kwargs)
-        self._stored_status = self.status
+        self._remember_stored()
 
     def get_absolute_url(self) -> str:
         return reverse("check-page", args=[self.pk])
@@ -263,12 +281,38 @@ class ControlCheck(models.Model):
         return super().delete(*args, **kwargs)
 
     _stored_status: str | None = None
+    _stored: dict[str, Any] | None = None
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> ControlCheck:
         instance = super().from_db(db, field_names, values)
         instance._stored_status = instance.__dict__.get("status")
+        if all(name in instance.__dict__ for name in ("status", *SUBMITTED_FIELDS, *REVIEW_FIELDS)):
+            instance._remember_stored()
         return instance
+
+    def _refuse_rewrites(self) -> None:
+        """Four eyes in substance: once submitted, the submitter's result and conclusion stay
+        as submitted (the reviewer accepts or rejects them, with their own note beside them);
+        the review fields change only together with the status, in accept or reject."""
+        stored = self._stored
+        if not stored:
+            return
+        errors: dict[str, Any] = {}
+        if stored["status"] == CheckStatus.SUBMITTED:
+            for name in SUBMITTED_FIELDS:
+                if getattr(self, name) != stored[name]:
+                    errors[name.removesuffix("_id")] = FROZEN_MESSAGE
+        if self.status == stored["status"]:
+            for name in REVIEW_FIELDS:
+                if getattr(self, name) != stored[name]:
+                    errors[name.removesuffix("_id")] = REVIEW_ONLY_MESSAGE
+        if errors:
+            raise ValidationError(errors)
+
+    def _remember_stored(self) -> None:
+        self._stored_status = self.status
+        self._stored = {name: getattr(self, name) for name in ("status", *SUBMITTED_FIELDS, *REVIEW_FIELDS)}
 
     def clean(self) -> None:
         dates = (self.period_start, self.period_end, self.due_date)

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from organisation.models import Service
@@ -46,6 +47,33 @@ def _probe(serializer: serializers.ModelSerializer, attrs: dict[str, Any]) -> An
         if name not in many_to_many:
             setattr(probe, name, value)
     return probe
+
+
+# Moments that a status transition sets (Incident._stamp_status); never taken from input.
+TRANSITION_STAMPS = ("resolved_at", "closed_at", "status_changed_at")
+
+
+def _refuse_transition_stamps(serializer: serializers.ModelSerializer) -> None:
+    """A request that sets a transition's moment is refused with a 400 naming the field
+    (sending back the stored value unchanged, as a client that PUTs what it read does, is fine)."""
+    sent = getattr(serializer, "initial_data", None) or {}
+    errors: dict[str, Any] = {}
+    for name in TRANSITION_STAMPS:
+        if name not in sent:
+            continue
+        value = sent[name]
+        current = getattr(serializer.instance, name, None) if serializer.instance is not None else None
+        if value in (None, "") and current is None:
+            continue
+        if value not in (None, "") and current is not None:
+            try:
+                if serializers.DateTimeField().to_internal_value(value) == current:
+                    continue
+            except (serializers.ValidationError, TypeError, ValueError):
+                pass
+        errors[name] = _("Dit tijdstip zet de statuswijziging zelf; het kan niet worden ingevoerd.")
+    if errors:
+        raise serializers.ValidationError(errors)
 
 
 class CalamitySerializer(serializers.ModelSerializer):
@@ -108,7 +136,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "escalation_proposed",
             "escalation_reasons",
         ]
-        read_only_fields = ["reference", "status_changed_at", "created_at"]
+        read_only_fields = ["reference", "resolved_at", "closed_at", "status_changed_at", "created_at"]
 
     def get_escalation_reasons(self, obj: Incident) -> list[str]:
         return obj.escalation_reasons()
@@ -120,6 +148,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         return allowed_next(obj.status)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _refuse_transition_stamps(self)
         _run_clean(_probe(self, {k: v for k, v in attrs.items() if k != "services"}))
         return attrs
 

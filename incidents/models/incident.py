@@ -122,6 +122,9 @@ class Incident(models.Model):
         ensure_transition_allowed(previous["status"] if previous else None, self.status)
         if previous is None or previous["status"] != self.status:
             self._stamp_status(timezone.now(), previous["status"] if previous else None)
+        stamp_errors = self._stamp_errors()
+        if stamp_errors:
+            raise ValidationError(stamp_errors)
         if not self.reference:
             self.reference = new_reference()
         if kwargs.get("update_fields") is not None:
@@ -142,7 +145,8 @@ class Incident(models.Model):
 
     def clean(self) -> None:
         ensure_transition_allowed(self._loaded["status"] if self._loaded else None, self.status)
-        errors: dict[str, Any] = {}
+        # A new incident has no resolution or closing moment: those come with the transitions.
+        errors: dict[str, Any] = self._stamp_errors() if self._loaded is None else {}
         if self.started_at and self.detected_at and self.detected_at < self.started_at:
             errors["detected_at"] = _("Ontdekt kan niet vóór het begin van het incident liggen.")
         if self.started_at and self.resolved_at and self.resolved_at < self.started_at:
@@ -158,6 +162,17 @@ class Incident(models.Model):
 
     def _snapshot(self) -> dict[str, Any]:
         return {name.removesuffix("_id"): self.__dict__.get(name) for name in _TRACKED}
+
+    def _stamp_errors(self) -> dict[str, Any]:
+        """The moments of resolving and closing belong to those statuses: an incident that is
+        not closed has no closed_at (and cannot count as handled), one not resolved no
+        resolved_at. The transitions set them (Incident._stamp_status)."""
+        errors: dict[str, Any] = {}
+        if self.closed_at is not None and self.status != Status.CLOSED:
+            errors["closed_at"] = _("Alleen een gesloten incident heeft een sluitingstijdstip; dat zet het sluiten.")
+        if self.resolved_at is not None and self.status not in (Status.RESOLVED, Status.CLOSED):
+            errors["resolved_at"] = _("Alleen een opgelost incident heeft een oplostijdstip; dat zet het oplossen.")
+        return errors
 
     def _stamp_status(self, now: datetime, old: str | None) -> None:
         self.status_changed_at = now

@@ -230,6 +230,15 @@ class BreachNotReportedSerializer(serializers.Serializer):
     reasons = serializers.CharField()
 
 
+class BreachCorrectionSerializer(serializers.Serializer):
+    """A correction of the reported facts: at least one of the two moments, and the reason."""
+
+    aware_at = serializers.DateTimeField(required=False)
+    reported_to_ap_at = serializers.DateTimeField(required=False)
+    late_reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField()
+
+
 class WorkshopSeriesSerializer(CleanModelSerializer):
     feed_url = serializers.SerializerMethodField()
 

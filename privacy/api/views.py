@@ -276,6 +276,27 @@ class DataBreachViewSet(ExportListMixin, viewsets.ModelViewSet):
             run(breaches.decide_not_to_report, self.get_object(), data.validated_data["reasons"], request.user)
         )
 
+    @extend_schema(request=serializers.BreachCorrectionSerializer, responses=serializers.DataBreachSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request: Request, pk: str | None = None) -> Response:
+        """Correct the moment of becoming aware or of the report after the report to the AP,
+        with a reason (logged as an event and in the history); the only way to change them."""
+        if not request.user.has_perm("privacy.change_databreach"):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        data = serializers.BreachCorrectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        breach = run(
+            breaches.correct_reported_facts,
+            self.get_object(),
+            v["reason"],
+            request.user,
+            aware_at=v.get("aware_at"),
+            reported_to_ap_at=v.get("reported_to_ap_at"),
+            late_reason=v.get("late_reason"),
+        )
+        return self._respond(breach)
+
     @extend_schema(
         responses=FILE_RESPONSE,
         parameters=[OpenApiParameter("fmt", OpenApiTypes.STR, OpenApiParameter.PATH, enum=["csv", "xlsx"])],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 # Art. 33(1): notify the AP within 72 hours of becoming aware.
 NOTIFICATION_WINDOW = timedelta(hours=72)
+# The facts the notification's timeliness rests on: frozen once reported to the AP; only an
+# explicit correction with a reason (privacy.breaches.correct_reported_facts) changes them.
+REPORTED_FACTS = ("aware_at", "reported_to_ap_at")
+FROZEN_FACT_MESSAGE = _(
+    "Vastgelegd sinds de melding bij de AP; wijzig dit alleen met een correctie met reden"
+    " / frozen since the report to the AP: correct it with a reason"
+)
 
 
 class DataBreachQuerySet(models.QuerySet):
@@ -124,13 +132,45 @@ class DataBreach(models.Model):
             ),
         ]
 
+    # The reported facts as loaded (None: not loaded or not yet reported), and whether the
+    # change being saved is an explicit correction (set by correct_reported_facts only).
+    _reported_facts: dict[str, Any] | None = None
+    _correcting: bool = False
+
     def __str__(self) -> str:
         return f"{self.reference} {self.title}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        errors = self.frozen_fact_errors()
+        if errors:
+            raise ValidationError(errors)
+        super().save(*args, **kwargs)
+        self._remember_facts()
 
     def get_absolute_url(self) -> str:
         return reverse("admin:privacy_databreach_change", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> DataBreach:
+        instance = super().from_db(db, field_names, values)
+        instance._remember_facts()
+        return instance
+
+    def _remember_facts(self) -> None:
+        facts = {name: self.__dict__.get(name) for name in REPORTED_FACTS}
+        self._reported_facts = facts if facts["reported_to_ap_at"] is not None else None
+
+    def frozen_fact_errors(self) -> dict[str, Any]:
+        """The reported facts this instance would change, each with the refusal."""
+        stored = self._reported_facts
+        if not stored or self._correcting:
+            return {}
+        return {name: FROZEN_FACT_MESSAGE for name in REPORTED_FACTS if getattr(self, name) != stored[name]}
+
     def clean(self) -> None:
+        errors = self.frozen_fact_errors()
+        if errors:
+            raise ValidationError(errors)
         if self.reported_to_ap_at and self.aware_at and self.aware_at > self.reported_to_ap_at:
             raise ValidationError({"aware_at": _("Ligt na de melding bij de AP / later than the report to the AP.")})
         if (

@@ -43,6 +43,9 @@ def make_control(db, make_user) -> Callable[..., Control]:  # type: ignore[no-un
         fields.setdefault("frequency", Frequency.QUARTERLY)
         fields.setdefault("test_method", "Lijst met bevindingen")
         fields.setdefault("start_date", date(2021, 1, 1))
+        # The workflow tests here submit without evidence; the evidence rule has its own
+        # attack tests (tests/security/test_four_eyes.py), which ask for it explicitly.
+        fields.setdefault("evidence_required", False)
         services = fields.pop("services", [])
         control = Control.objects.create(**fields)
         control.services.set(services)

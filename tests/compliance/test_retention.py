@@ -48,7 +48,7 @@ def test_every_policy_states_its_reason_and_business_events_stay_seven_years():
 
 
 def test_the_change_history_is_not_subject_to_retention():
-    assert not [p for p in policies() if p.model.lower() in {"auditlog.logentry", "compliance.historyseal"}]
+    assert not [p for p in policies() if p.model.lower() in {"auditlog.logentry", "core.historyseal"}]
 
 
 @pytest.mark.django_db

@@ -38,6 +38,9 @@ def make_incident(db) -> Callable[..., Incident]:  # type: ignore[no-untyped-def
     """make_incident(status=…, **fields): an incident walked to `status` along allowed transitions."""
 
     def factory(status: str = Status.NEW, actor: Any = None, **fields: Any) -> Incident:
+        # The moments of resolving and closing are given on those transitions, as the
+        # model only accepts them there (a back-dated resolution, as the demo data has).
+        stamps = {name: fields.pop(name) for name in ("resolved_at", "closed_at") if name in fields}
         values = {
             "title": "Storing DigiD",
             "category": Category.OUTAGE,
@@ -52,6 +55,10 @@ def make_incident(db) -> Callable[..., Incident]:  # type: ignore[no-untyped-def
         incident.save()
         for step in PATH_TO[status]:
             incident.status = step
+            if step == Status.RESOLVED and stamps.get("resolved_at"):
+                incident.resolved_at = stamps["resolved_at"]
+            if step == Status.CLOSED and stamps.get("closed_at"):
+                incident.closed_at = stamps["closed_at"]
             incident.save()
         return incident
 
