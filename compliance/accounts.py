@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -38,6 +40,16 @@ class TokenForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
         help_text=_("De zescijferige code uit uw authenticator-app, of een van uw herstelcodes."),
     )
+
+
+@receiver(user_logged_in, dispatch_uid="waarborg-reset-own-failures")
+def reset_own_failures(sender: object, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """A successful login clears that account's failed attempts, and only those: failures
+    of other accounts from the same address still count (settings: AXES_RESET_ON_SUCCESS is
+    off because django-axes would delete every attempt from the address as well)."""
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.filter(username=user.get_username()).delete()
 
 
 def _next_url(request: HttpRequest) -> str:

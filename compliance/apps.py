@@ -12,6 +12,7 @@ class ComplianceConfig(AppConfig):
         from django.contrib.auth.models import Group
 
         from . import (  # noqa: F401  (they register themselves)
+            accounts,
             checks,
             demo,
             dossier,

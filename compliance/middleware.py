@@ -1,5 +1,6 @@
 """Two-factor login for everyone who can change or read more than their own records."""
 
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
@@ -56,3 +57,24 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
         message = "Te veel mislukte pogingen; probeer het later opnieuw / too many failed attempts, try again later"
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", status=429)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for the lockout (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+    Behind `WAARBORG_PROXY_COUNT` reverse proxies (env AXES_PROXY_COUNT), each proxy appends the
+    address it received the request from to X-Forwarded-For, and the last proxy is REMOTE_ADDR.
+    The client is therefore the entry that many places from the right: what a client writes
+    into the header itself stays to the left of it and is never used. Without proxies (0), and
+    for anything that is not an address, REMOTE_ADDR."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "WAARBORG_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    chain = [*forwarded, remote or ""]
+    candidate = chain[-(count + 1)] if len(chain) > count else chain[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

@@ -145,9 +145,16 @@ OTP_TOTP_ISSUER = "Waarborg"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Axes' own reset on success deletes every failure from the same address too, so one
+# account's successful login would wipe another account's failures. A success resets only
+# that account's failures (compliance.accounts.reset_own_failures).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
+# Behind AXES_PROXY_COUNT reverse proxies, the client is the address the outermost proxy
+# saw: that many entries from the right of X-Forwarded-For (compliance.middleware.client_ip).
+# (Named WAARBORG_ here: axes warns about its own legacy setting AXES_PROXY_COUNT.)
+WAARBORG_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "compliance.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "compliance.middleware.lockout_response"
 
 # Dutch first, English available; dates in Amsterdam.
