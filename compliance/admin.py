@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import admin_users  # noqa: F401  (users, roles, devices and tokens)
 from .admin_base import ReadOnlyAdmin, WaarborgAdmin
 from .admin_controls import state_label
 from .admin_export import ExportMixin

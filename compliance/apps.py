@@ -48,7 +48,9 @@ class ComplianceConfig(AppConfig):
         roles.grant_codenames(roles.EMPLOYEE, self.label, ["submit_controlcheck"])
         roles.grant(roles.ADMINISTRATOR, "auth", ["user", "group"])
         roles.grant(roles.ADMINISTRATOR, self.label, ["person", "department"])
-        roles.grant(roles.ADMINISTRATOR, "authtoken", ["token", "tokenproxy"])
+        # API tokens: the Beheerder sees who has one and revokes it; never the key, and it
+        # creates none (that would let it act as the token's owner).
+        roles.grant(roles.ADMINISTRATOR, "knox", ["authtoken"], ["view", "delete"])
         # A user who lost their phone: the administrator removes the device (the user enrols
         # again at the next login) or a lockout after failed logins.
         roles.grant(roles.ADMINISTRATOR, "otp_totp", ["totpdevice"], ["view", "delete"])

@@ -17,12 +17,22 @@ OPEN_PATHS = ("/account/", "/admin/login/", "/admin/logout/", "/static/", "/heal
 
 
 def requires_two_factor(user: Any) -> bool:
+    """The second factor follows privilege, not group membership: it is required of everyone
+    who is staff or superuser, is in any group other than Medewerker, or holds any permission
+    beyond the Medewerker role's own (directly or through a group)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
+    if user.is_superuser or user.is_staff:
         return True
     names = {group.name for group in user.groups.all()}
-    return bool(names - OPTIONAL_2FA_ROLES)
+    if names - OPTIONAL_2FA_ROLES:
+        return True
+    if user.user_permissions.exists():
+        return True
+    optional = set()
+    for role in OPTIONAL_2FA_ROLES:
+        optional |= {f"{app}.{codename}" for app, codename in roles.wanted_permissions(role)}
+    return bool(user.get_all_permissions() - optional)
 
 
 class TwoFactorMiddleware:
