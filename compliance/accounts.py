@@ -7,9 +7,11 @@ from typing import Any
 import segno
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -50,6 +52,28 @@ def reset_own_failures(sender: object, request: HttpRequest | None, user: Any, *
     from axes.models import AccessAttempt
 
     AccessAttempt.objects.filter(username=user.get_username()).delete()
+
+
+def revoke_tokens_on_new_privilege(
+    sender: object, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """A user who gains a role or a permission loses their API tokens: a token was issued on
+    what the user was then (a Medewerker's without a second factor), and must not carry the
+    new rights past the second factor. They ask for a new one, giving it."""
+    from knox.models import AuthToken
+
+    if action != "post_add" or not pk_set:
+        return
+    if reverse:  # group.user_set.add(...) or permission.user_set.add(...): pk_set are users
+        AuthToken.objects.filter(user_id__in=pk_set).delete()
+    else:
+        AuthToken.objects.filter(user=instance).delete()
+
+
+for _relation in (get_user_model().groups, get_user_model().user_permissions):
+    m2m_changed.connect(
+        revoke_tokens_on_new_privilege, sender=_relation.through, dispatch_uid=f"waarborg-revoke-{_relation.field.name}"
+    )
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -100,3 +100,24 @@ def test_the_admin_itself_refuses_an_unverified_privileged_user(staff_with_a_dir
     assert not admin.site.has_permission(request)
     request.user.is_verified = lambda: True
     assert admin.site.has_permission(request)
+
+
+def test_a_token_issued_without_a_second_factor_does_not_survive_a_promotion(api_client, employee, service):
+    """A Medewerker gets a token with a password alone; when they are later put in a role or
+    given a permission that needs a second factor, that token stops working."""
+    from knox.models import AuthToken
+
+    key = api_client.post("/api/v1/auth/token/", {"username": "employee", "password": PASSWORD}).json()["token"]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get("/api/v1/services/").status_code == 200
+    officer = Group.objects.get(name="Security officer")
+    employee.groups.add(officer)
+    assert api_client.get("/api/v1/services/").status_code == 401
+    again = api_client.post("/api/v1/auth/token/", {"username": "employee", "password": PASSWORD})
+    assert again.status_code == 400  # a new one needs the second factor now
+
+    employee.groups.remove(officer)
+    _instance, key = AuthToken.objects.create(user=employee)
+    Permission.objects.get(codename="view_fraudaccountremoval").user_set.add(employee)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get("/api/v1/services/").status_code == 401
