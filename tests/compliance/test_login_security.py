@@ -118,7 +118,7 @@ def test_the_token_endpoint_is_locked_out_too(lockout, api_client, employee):
     assert "too many failed attempts" in response.json()["detail"]
 
 
-def test_the_token_endpoint_is_throttled(settings, api_client, db):
+def test_the_token_endpoint_is_throttled(settings, monkeypatch, api_client, db):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"token_login": "2/min", "anon": "60/min", "user": "60/min"},
@@ -126,7 +126,8 @@ def test_the_token_endpoint_is_throttled(settings, api_client, db):
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    # monkeypatch restores the class attribute, so later tests in this process are not throttled
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", api_settings.DEFAULT_THROTTLE_RATES)
     statuses = [
         api_client.post("/api/v1/auth/token/", {"username": "x", "password": "y"}).status_code for _ in range(3)
     ]
