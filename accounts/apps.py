@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from accounts import roles
+        from accounts import roles, signals  # noqa: F401  (signals connect themselves)
         from core.history import track_model
 
         track_model(get_user_model(), exclude_fields=["password", "last_login"], m2m_fields=["groups"])
@@ -23,7 +23,9 @@ class AccountsConfig(AppConfig):
         roles.auditor_reads("core")
         roles.auditor_reads("auditlog")
         roles.grant(roles.ADMINISTRATOR, "auth", ["user", "group"])
-        roles.grant(roles.ADMINISTRATOR, "authtoken", ["token", "tokenproxy"])
+        # API tokens: the Beheerder sees who has one and revokes it; never the key, and it
+        # creates none (that would let it act as the token's owner).
+        roles.grant(roles.ADMINISTRATOR, "knox", ["authtoken"], ["view", "delete"])
         # A user who lost their phone: the administrator removes the device (the user enrols
         # again at the next login) or a lockout after failed logins.
         roles.grant(roles.ADMINISTRATOR, "otp_totp", ["totpdevice"], ["view", "delete"])

@@ -1,5 +1,6 @@
 """Two-factor login for everyone who can change or read more than their own records."""
 
+import ipaddress
 from collections.abc import Callable
 from typing import Any
 
@@ -16,12 +17,22 @@ OPEN_PATHS = ("/account/", "/admin/login/", "/admin/logout/", "/static/", "/heal
 
 
 def requires_two_factor(user: Any) -> bool:
+    """The second factor follows privilege, not group membership: it is required of everyone
+    who is staff or superuser, is in any group other than Medewerker, or holds any permission
+    beyond the Medewerker role's own (directly or through a group)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser:
+    if user.is_superuser or user.is_staff:
         return True
     names = {group.name for group in user.groups.all()}
-    return bool(names - OPTIONAL_2FA_ROLES)
+    if names - OPTIONAL_2FA_ROLES:
+        return True
+    if user.user_permissions.exists():
+        return True
+    optional = set()
+    for role in OPTIONAL_2FA_ROLES:
+        optional |= {f"{app}.{codename}" for app, codename in roles.wanted_permissions(role)}
+    return bool(user.get_all_permissions() - optional)
 
 
 class TwoFactorMiddleware:
@@ -56,3 +67,24 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
         message = "Te veel mislukte pogingen; probeer het later opnieuw / too many failed attempts, try again later"
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", status=429)
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address for the lockout (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+    Behind `WAARBORG_PROXY_COUNT` reverse proxies (env AXES_PROXY_COUNT), each proxy appends the
+    address it received the request from to X-Forwarded-For, and the last proxy is REMOTE_ADDR.
+    The client is therefore the entry that many places from the right: what a client writes
+    into the header itself stays to the left of it and is never used. Without proxies (0), and
+    for anything that is not an address, REMOTE_ADDR."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = getattr(settings, "WAARBORG_PROXY_COUNT", 0)
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    chain = [*forwarded, remote or ""]
+    candidate = chain[-(count + 1)] if len(chain) > count else chain[0]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

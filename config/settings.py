@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -143,14 +143,24 @@ AUTHENTICATION_BACKENDS = [
 # Two-factor login (TOTP with recovery codes) for every role but the employee's.
 WAARBORG_REQUIRE_2FA = envbool("WAARBORG_REQUIRE_2FA", "True")
 OTP_TOTP_ISSUER = "Waarborg"
+# No admin page shows a TOTP key or its otpauth:// URI (the admins in compliance/admin_users.py
+# show neither either; this keeps django-otp's own views shut as well).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout: five failed logins lock that user name, and separately that address, for 15 minutes.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# Axes' own reset on success deletes every failure from the same address too, so one
+# account's successful login would wipe another account's failures. A success resets only
+# that account's failures (accounts.views.reset_own_failures).
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
+# Behind AXES_PROXY_COUNT reverse proxies, the client is the address the outermost proxy
+# saw: that many entries from the right of X-Forwarded-For (accounts.middleware.client_ip).
+# (Named WAARBORG_ here: axes warns about its own legacy setting AXES_PROXY_COUNT.)
+WAARBORG_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "accounts.middleware.client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.middleware.lockout_response"
 
 # Dutch first, English available; dates in Amsterdam.
@@ -249,7 +259,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an unauthenticated request gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RolePermissions"],
@@ -279,6 +289,13 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", "3000/min"),
         "token_login": env("API_THROTTLE_TOKEN_LOGIN", "10/min"),
     },
+}
+# API tokens (django-rest-knox): stored as a hash, shown once, expire after this many days.
+API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 90)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Waarborg API",

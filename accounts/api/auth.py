@@ -1,21 +1,29 @@
-"""POST /api/v1/auth/token/: a user name, password and (for roles that need it) a one-time
-code give an API token. Locked out by django-axes like every other login, and throttled."""
+"""POST /api/v1/auth/token/: a user name, password and (for everyone who needs a second
+factor) a one-time code give an API token. Locked out by django-axes like every other
+login, and throttled. Tokens (django-rest-knox) are stored as a hash, shown once and expire
+after API_TOKEN_TTL_DAYS; POST /api/v1/auth/token/revoke/ revokes the token it is sent with."""
 
 from typing import Any
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_login_failed
 from django.utils.translation import gettext_lazy as _
 from django_otp import devices_for_user
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
+from knox.auth import TokenAuthentication
+from knox.models import AuthToken
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..middleware import requires_two_factor
+
+# One answer for every refusal: a wrong password and a missing or wrong one-time code look
+# the same, so the endpoint does not confirm a guessed password.
+REFUSED = _("Onjuiste gebruikersnaam, wachtwoord of eenmalige code / invalid credentials or one-time code")
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -27,11 +35,13 @@ class TokenRequestSerializer(serializers.Serializer):
         request = self.context["request"]
         user = authenticate(request._request, username=attrs["username"], password=attrs["password"])
         if user is None:
-            raise serializers.ValidationError(_("Onjuiste gebruikersnaam of wachtwoord / invalid credentials"))
+            raise serializers.ValidationError(REFUSED)
         if requires_two_factor(user) and not self._otp_ok(user, attrs.get("otp", "")):
-            raise serializers.ValidationError(
-                {"otp": [_("Geldige eenmalige code vereist / valid one-time code required")]}
+            # counts as a failed login for the lockout, like a wrong password
+            user_login_failed.send(
+                sender=__name__, credentials={"username": attrs["username"]}, request=request._request
             )
+            raise serializers.ValidationError(REFUSED)
         attrs["user"] = user
         return attrs
 
@@ -49,10 +59,25 @@ class ObtainToken(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses=inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+        responses=inline_serializer(
+            "TokenResponse", {"token": serializers.CharField(), "expiry": serializers.DateTimeField()}
+        ),
     )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        instance, key = AuthToken.objects.create(user=serializer.validated_data["user"])
+        # the key is shown here once; only its hash is stored
+        return Response({"token": key, "expiry": instance.expiry})
+
+
+class RevokeToken(APIView):
+    """Revoke the token this request is authenticated with."""
+
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -11,4 +11,5 @@ def register(router: BaseRouter) -> None:
 # Paths that are not viewsets.
 urlpatterns = [
     path("auth/token/", auth.ObtainToken.as_view(), name="api-token"),
+    path("auth/token/revoke/", auth.RevokeToken.as_view(), name="api-token-revoke"),
 ]

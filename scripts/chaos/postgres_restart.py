@@ -23,7 +23,7 @@ from common import (
 
 TOKEN_SCRIPT = """
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 user, _ = get_user_model().objects.get_or_create(username="chaos", defaults={"is_superuser": True, "is_staff": True})
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
@@ -31,7 +31,7 @@ session = SessionStore()
 session.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
                 HASH_SESSION_KEY: user.get_session_auth_hash()})
 session.create()
-print(Token.objects.get_or_create(user=user)[0].key, session.session_key)
+print(AuthToken.objects.create(user=user)[1], session.session_key)
 """
 
 

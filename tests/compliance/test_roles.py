@@ -96,13 +96,14 @@ def test_the_security_officer_cannot_manage_users(client_as, security_officer):
 
 
 def test_token_authentication_works_with_a_token_from_the_command(security_officer, api_client, service):
+    import io
+
     from django.core.management import call_command
 
-    call_command("drf_create_token", security_officer.username)
-    from rest_framework.authtoken.models import Token
-
-    token = Token.objects.get(user=security_officer)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    out = io.StringIO()
+    call_command("drf_create_token", security_officer.username, stdout=out)
+    key = out.getvalue().split("Generated token ", 1)[1].split()[0]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert api_client.get("/api/v1/services/").status_code == 200
     api_client.credentials(HTTP_AUTHORIZATION="Token wrong")
     assert api_client.get("/api/v1/services/").status_code == 401

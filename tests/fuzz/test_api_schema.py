@@ -43,10 +43,10 @@ def _keep_the_test_connection():
 def token(transactional_db, django_user_model):
     """Requests run in autocommit, as in production (a test transaction around them would
     turn one refused statement into an aborted transaction for every later one)."""
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     user = django_user_model.objects.create_superuser("fuzzer", "fuzzer@waarborg.example", "Fuzz-password-123")
-    return Token.objects.create(user=user).key
+    return AuthToken.objects.create(user=user)[1]
 
 
 @schema.parametrize()

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from incidents.choices import DetectionSource, Status
@@ -28,8 +28,8 @@ def soc_client(soc_user):  # type: ignore[no-untyped-def]
     """Authenticated the way the supplier is: with a token from drf_create_token."""
     out = io.StringIO()
     call_command("drf_create_token", soc_user.username, stdout=out)
-    token = Token.objects.get(user=soc_user).key
-    assert token in out.getvalue()
+    token = out.getvalue().split("Generated token ", 1)[1].split()[0]
+    assert AuthToken.objects.filter(user=soc_user).count() == 1
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
@@ -131,7 +131,7 @@ def test_the_create_soc_user_command_makes_a_user_that_may_only_post_detections(
     call_command("create_soc_user", "soc-nieuw", stdout=out)
     call_command("create_soc_user", "soc-nieuw", stdout=out)  # idempotent
     assert "drf_create_token soc-nieuw" in out.getvalue()
-    user = Token._meta.get_field("user").related_model.objects.get(username="soc-nieuw")
+    user = AuthToken._meta.get_field("user").related_model.objects.get(username="soc-nieuw")
     assert not user.has_usable_password() and not user.is_staff
     client = APIClient()
     client.force_authenticate(user)

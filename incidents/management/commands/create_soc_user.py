@@ -10,7 +10,7 @@ from incidents.roles import SOC_SUPPLIER
 class Command(BaseCommand):
     help = (
         "Create (or find) the SOC supplier's user in the group SOC-leverancier, without a password; "
-        "then make its token with `manage.py drf_create_token USERNAME`."
+        "then make its token with `manage.py drf_create_token USERNAME` (it expires after API_TOKEN_TTL_DAYS)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
