@@ -1,6 +1,6 @@
 """Shared fixtures: one user per role, clients logged in as them, and small factories.
 
-Every view and endpoint gets an access test per role (see tests/compliance/test_roles.py)."""
+Every view and endpoint gets an access test per role (see tests/accounts/test_roles.py)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     # a deliberately slow hash protects stored passwords, not test users
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Two-factor login and lockout have their own tests (tests/compliance/test_login_security.py);
+    # Two-factor login and lockout have their own tests (tests/accounts/test_login_security.py);
     # elsewhere a logged-in test user is as good as a verified one.
     settings.WAARBORG_REQUIRE_2FA = False
     settings.AXES_ENABLED = False
@@ -42,6 +42,13 @@ def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Every test stores its files (evidence, exports, dossiers) in its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
