@@ -98,7 +98,7 @@ def _text(value: Any) -> str:
     cannot be stored."""
     if value is None:
         return ""
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
+    if isinstance(value, str | int | float):
         text = str(value).strip()
         if _UNSTORABLE.search(text):
             raise ValueError
