@@ -181,16 +181,18 @@ def parse(source: str | bytes) -> dict[str, Any]:
     limit = int(getattr(settings, "FRAMEWORK_MAX_BYTES", DEFAULT_MAX_BYTES))
     if len(source) > limit:
         raise FrameworkImportError([f"Het bestand is groter dan {limit} bytes / the file is larger than {limit} bytes"])
-    loader = _FrameworkLoader(source)
-    loader.max_depth = int(getattr(settings, "FRAMEWORK_MAX_DEPTH", DEFAULT_MAX_DEPTH))
+    loader = None
     try:
+        loader = _FrameworkLoader(source)  # reads (and decodes) the start of the file already
+        loader.max_depth = int(getattr(settings, "FRAMEWORK_MAX_DEPTH", DEFAULT_MAX_DEPTH))
         document = loader.get_single_data()
     except yaml.YAMLError as exc:
         raise FrameworkImportError([f"Geen geldige YAML / invalid YAML: {shown_error(exc)}"]) from None
     except RecursionError:  # a safety net; the depth limit stops well before this
         raise FrameworkImportError(["Het bestand is te diep genest / the file is nested too deeply"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if not isinstance(document, dict):
         raise FrameworkImportError(["Het bestand is geen framework-library / not a framework library"])
     return document

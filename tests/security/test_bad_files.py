@@ -128,6 +128,21 @@ def test_a_list_mapping_or_unstorable_text_where_text_belongs_is_a_clear_400(
     assert nothing_imported()
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01",  # not text at all
+        GOOD.encode().replace(b"Area A", b"Area \xff"),  # not UTF-8
+        b"\xff\xfe" + GOOD.encode("utf-16-le")[:-1],  # UTF-16 cut in the middle of a character
+    ],
+)
+def test_a_file_that_is_no_text_is_a_clear_400(api_as, security_officer, content):
+    response = post_framework(api_as, security_officer, content)
+    assert response.status_code == 400
+    assert "invalid YAML" in response.content.decode()
+    assert nothing_imported()
+
+
 def test_an_error_message_never_repeats_a_whole_value(security_officer):
     long_urn = "urn:" + "x" * 20_000
     text = GOOD.replace("    - urn: urn:waarborg:test:req:attack:a\n", f"    - urn: {long_urn}\n")
