@@ -6,17 +6,15 @@ Exports: CSV (safe against formula injection) and XLSX (openpyxl, write-only).""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from compliance.models import Applicability, Control, Framework, Requirement
-from core.exporters import safe_text as csv_safe
+from core.exporters import csv_writer, write_xlsx_table
 
 
 class Coverage:
@@ -95,20 +93,13 @@ def _cells(row: SoaRow) -> list[str]:
 
 def soa_csv(framework: Framework) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(_headers())
     for row in soa_rows(framework):
-        writer.writerow([csv_safe(cell) for cell in _cells(row)])
+        writer.writerow(_cells(row))
     return out.getvalue()
 
 
 def soa_xlsx(framework: Framework) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Verklaring van toepasselijkheid")[:31])
-    sheet.append(_headers())
-    for row in soa_rows(framework):
-        # openpyxl writes strings as strings (never formulas) unless they start with "=".
-        sheet.append([csv_safe(cell) for cell in _cells(row)])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    rows = (_cells(row) for row in soa_rows(framework))
+    return write_xlsx_table(_("Verklaring van toepasselijkheid"), _headers(), rows)

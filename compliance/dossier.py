@@ -20,7 +20,6 @@ recorded hash, not the current one. A missing file is marked `ONTBREEKT` (missin
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import zipfile
@@ -37,7 +36,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from compliance.models import Control, ControlCheck, Evidence
-from core.exporters import BaseExporter, register_exporter
+from core.exporters import BaseExporter, csv_writer, register_exporter
 
 PDF_NAME = "dossier.pdf"
 MANIFEST_NAME = "manifest.csv"
@@ -239,7 +238,7 @@ MANIFEST_HEADERS = [
 
 def manifest_csv(built: Built) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(MANIFEST_HEADERS)
     for item in built.items:
         evidence, check = item.evidence, item.check
@@ -258,20 +257,13 @@ def manifest_csv(built: Built) -> bytes:
                 evidence.sha256,
                 item.actual_sha256,
                 item.status if evidence.kind == Evidence.Kind.FILE else "",
-                _safe(evidence.url),
-                _safe(evidence.note),
+                evidence.url,
+                evidence.note,
                 evidence.uploaded_by.get_username(),
                 timezone.localtime(evidence.uploaded_at).isoformat(timespec="seconds"),
             ]
         )
     return buffer.getvalue().encode("utf-8")
-
-
-def _safe(value: str) -> str:
-    """Text from users, made safe for a spreadsheet (see core.exporters)."""
-    from core.exporters import safe_text
-
-    return safe_text(value)
 
 
 def _when(moment: Any) -> str:

@@ -6,15 +6,24 @@ All or nothing: the whole file is validated first, each bad node named by its nu
 and URN; then it is applied in one transaction. Importing the same file again changes
 nothing; a newer version updates the framework in place and reports what changed.
 `manage.py import_framework` and the admin's upload form both call import_framework().
+
+Hostile files are refused before they cost anything: a file larger than
+`settings.FRAMEWORK_MAX_BYTES`, YAML anchors and aliases (the format does not need them,
+and an alias bomb of a few hundred bytes expands to gigabytes), nesting deeper than
+`settings.FRAMEWORK_MAX_DEPTH`, a list or mapping where text belongs, text longer than its
+column or with characters that cannot be stored. An error message never repeats a whole
+value from the file, and at most MAX_ERRORS problems are listed.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,14 +42,39 @@ REQUIREMENT_FIELDS = (
 )
 FRAMEWORK_FIELDS = ("ref_id", "name", "name_nl", "description", "description_nl", "library_urn", "version")
 FRAMEWORK_FIELDS += ("provider", "locale", "implementation_groups")
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 32
+# Problems listed per refused file; the rest are counted.
+MAX_ERRORS = 50
+# How much of a value from the file an error message may show.
+SHOWN_CHARS = 80
+# Control characters a database column cannot hold (PostgreSQL refuses NUL) or that have
+# no business in a framework's text; tab, newline and carriage return are allowed.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Largest values of the integer columns (depth is a small integer, version an integer).
+MAX_DEPTH_VALUE = 32767
+MAX_VERSION = 2_147_483_647
 
 
 class FrameworkImportError(Exception):
     """The file was refused; `errors` names each problem (node number, URN and field)."""
 
     def __init__(self, errors: list[str]) -> None:
+        if len(errors) > MAX_ERRORS:
+            more = len(errors) - MAX_ERRORS
+            errors = [*errors[:MAX_ERRORS], f"… en nog {more} / and {more} more"]
         super().__init__("\n".join(errors))
         self.errors = errors
+
+
+def shown(value: Any) -> str:
+    """A value from the file as an error message may show it: cut short, never whole."""
+    if isinstance(value, list):
+        return "<lijst / list>"
+    if isinstance(value, dict):
+        return "<mapping>"
+    text = _UNSTORABLE.sub("?", value if isinstance(value, str) else repr(value))
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
 
 
 @dataclass
@@ -60,17 +94,16 @@ class ImportReport:
 
 
 def _text(value: Any) -> str:
+    """Text of a scalar. TypeError for a list or mapping, ValueError for characters that
+    cannot be stored."""
     if value is None:
         return ""
     if isinstance(value, str | int | float):
-        return str(value).strip()
+        text = str(value).strip()
+        if _UNSTORABLE.search(text):
+            raise ValueError
+        return text
     raise TypeError
-
-
-def _dutch(node: dict[str, Any], key: str) -> str:
-    translations = node.get("translations") or {}
-    nl = translations.get("nl") if isinstance(translations, dict) else None
-    return _text(nl.get(key)) if isinstance(nl, dict) else ""
 
 
 class _Validator:
@@ -80,25 +113,95 @@ class _Validator:
     def error(self, where: str, field_name: str, problem: str) -> None:
         self.errors.append(f"{where}: veld '{field_name}' / field '{field_name}': {problem}")
 
-    def text(self, where: str, data: dict[str, Any], key: str, required: bool = False) -> str:
+    def text(
+        self, where: str, data: dict[str, Any], key: str, required: bool = False, max_length: int | None = None
+    ) -> str:
+        return self.value(where, key, data.get(key), required=required, max_length=max_length)
+
+    def value(self, where: str, key: str, raw: Any, required: bool = False, max_length: int | None = None) -> str:
         try:
-            value = _text(data.get(key))
+            value = _text(raw)
         except TypeError:
             self.error(where, key, "moet tekst zijn / must be text")
             return ""
+        except ValueError:
+            self.error(where, key, "bevat een ongeldig teken / contains a character that cannot be stored")
+            return ""
         if required and not value:
             self.error(where, key, "ontbreekt / missing")
+        if max_length is not None and len(value) > max_length:
+            self.error(where, key, f"langer dan {max_length} tekens / longer than {max_length} characters")
+            return value[:max_length]
         return value
+
+    def dutch(self, where: str, node: dict[str, Any], key: str, max_length: int | None = None) -> str:
+        """`translations.nl.<key>` of a node, if any."""
+        translations = node.get("translations") or {}
+        nl = translations.get("nl") if isinstance(translations, dict) else None
+        if not isinstance(nl, dict):
+            return ""
+        return self.value(where, f"translations.nl.{key}", nl.get(key), max_length=max_length)
+
+
+class _FrameworkLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses anchors and aliases outright and stops at a
+    nesting depth (it composes recursively: 3,000 levels would end in a RecursionError)."""
+
+    max_depth = DEFAULT_MAX_DEPTH
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        line = event.start_mark.line + 1 if event.start_mark else 0
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise FrameworkImportError(
+                [
+                    f"regel {line}: ankers en aliassen zijn niet toegestaan / "
+                    f"line {line}: anchors and aliases are refused"
+                ]
+            )
+        self._depth += 1
+        if self._depth > self.max_depth:
+            raise FrameworkImportError(
+                [
+                    f"regel {line}: nesting dieper dan {self.max_depth} niveaus / "
+                    f"line {line}: nested deeper than {self.max_depth} levels"
+                ]
+            )
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def parse(source: str | bytes) -> dict[str, Any]:
+    limit = int(getattr(settings, "FRAMEWORK_MAX_BYTES", DEFAULT_MAX_BYTES))
+    if len(source) > limit:
+        raise FrameworkImportError([f"Het bestand is groter dan {limit} bytes / the file is larger than {limit} bytes"])
+    loader = None
     try:
-        document = yaml.safe_load(source)
+        loader = _FrameworkLoader(source)  # reads (and decodes) the start of the file already
+        loader.max_depth = int(getattr(settings, "FRAMEWORK_MAX_DEPTH", DEFAULT_MAX_DEPTH))
+        document = loader.get_single_data()
     except yaml.YAMLError as exc:
-        raise FrameworkImportError([f"Geen geldige YAML / invalid YAML: {exc}"]) from exc
+        raise FrameworkImportError([f"Geen geldige YAML / invalid YAML: {shown_error(exc)}"]) from None
+    except RecursionError:  # a safety net; the depth limit stops well before this
+        raise FrameworkImportError(["Het bestand is te diep genest / the file is nested too deeply"]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if not isinstance(document, dict):
         raise FrameworkImportError(["Het bestand is geen framework-library / not a framework library"])
     return document
+
+
+def shown_error(exc: yaml.YAMLError) -> str:
+    """PyYAML's message (it quotes a snippet of the file), cut short."""
+    text = _UNSTORABLE.sub("?", str(exc))
+    return text if len(text) <= 300 else text[:300] + "…"
 
 
 def validate(document: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -126,25 +229,32 @@ def validate(document: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, A
 
 def _framework_fields(v: _Validator, document: dict[str, Any], framework: dict[str, Any]) -> dict[str, Any]:
     where = "framework"
+    library = "bibliotheek / library"
     version = document.get("version", 1)
-    if isinstance(version, bool) or not isinstance(version, int) or version < 0:
-        v.error("bibliotheek / library", "version", "moet een geheel getal zijn / must be a whole number")
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= MAX_VERSION:
+        v.error(library, "version", "moet een geheel getal zijn / must be a whole number")
         version = 0
     groups = {}
-    for group in framework.get("implementation_groups_definition") or []:
+    definitions = framework.get("implementation_groups_definition") or []
+    if not isinstance(definitions, list):
+        v.error(where, "implementation_groups_definition", "moet een lijst zijn / must be a list")
+        definitions = []
+    for number, group in enumerate(definitions, start=1):
         if isinstance(group, dict) and group.get("ref_id"):
-            groups[_text(group["ref_id"])] = {"name": _text(group.get("name")), "name_nl": _dutch(group, "name")}
+            at = f"{where} implementation_groups_definition {number}"
+            ref_id = v.value(at, "ref_id", group["ref_id"], max_length=100)
+            groups[ref_id] = {"name": v.text(at, group, "name", max_length=255), "name_nl": v.dutch(at, group, "name")}
     return {
-        "urn": v.text(where, framework, "urn", required=True),
-        "ref_id": v.text(where, framework, "ref_id", required=True),
-        "name": v.text(where, framework, "name", required=True),
-        "name_nl": _dutch(framework, "name"),
+        "urn": v.text(where, framework, "urn", required=True, max_length=255),
+        "ref_id": v.text(where, framework, "ref_id", required=True, max_length=100),
+        "name": v.text(where, framework, "name", required=True, max_length=255),
+        "name_nl": v.dutch(where, framework, "name", max_length=255),
         "description": v.text(where, framework, "description"),
-        "description_nl": _dutch(framework, "description"),
-        "library_urn": v.text("bibliotheek / library", document, "urn"),
+        "description_nl": v.dutch(where, framework, "description"),
+        "library_urn": v.text(library, document, "urn", max_length=255),
         "version": version,
-        "provider": v.text("bibliotheek / library", document, "provider"),
-        "locale": v.text("bibliotheek / library", document, "locale"),
+        "provider": v.text(library, document, "provider", max_length=120),
+        "locale": v.text(library, document, "locale", max_length=10),
         "implementation_groups": groups,
     }
 
@@ -154,17 +264,19 @@ def _node(v: _Validator, index: int, raw: Any, seen: dict[str, dict[str, Any]]) 
         v.errors.append(f"knoop {index} / node {index}: geen mapping / not a mapping")
         return None
     urn = raw.get("urn")
-    where = f"knoop {index} / node {index} ({urn or '?'})"
+    where = f"knoop {index} / node {index} ({shown(urn) if urn else '?'})"
     if not isinstance(urn, str) or not urn.strip():
-        v.error(where, "urn", "ontbreekt / missing")
+        v.error(where, "urn", "ontbreekt of is geen tekst / missing or not text")
         return None
+    urn = v.value(where, "urn", urn, max_length=255)
     if urn in seen:
         v.error(where, "urn", "komt dubbel voor / duplicate")
     node: dict[str, Any] = {"urn": urn, "position": index}
-    for key in ("ref_id", "name", "description"):
-        node[key] = v.text(where, raw, key)
-    node["name_nl"] = _dutch(raw, "name")
-    node["description_nl"] = _dutch(raw, "description")
+    node["ref_id"] = v.text(where, raw, "ref_id", max_length=100)
+    node["name"] = v.text(where, raw, "name", max_length=500)
+    node["description"] = v.text(where, raw, "description")
+    node["name_nl"] = v.dutch(where, raw, "name", max_length=500)
+    node["description_nl"] = v.dutch(where, raw, "description")
     if not (node["name"] or node["description"] or node["name_nl"] or node["description_nl"]):
         v.error(where, "name", "naam of omschrijving ontbreekt / name or description missing")
     assessable = raw.get("assessable", False)
@@ -172,16 +284,19 @@ def _node(v: _Validator, index: int, raw: Any, seen: dict[str, dict[str, Any]]) 
         v.error(where, "assessable", "moet true of false zijn / must be true or false")
     node["assessable"] = assessable is True
     parent_urn = raw.get("parent_urn")
-    if parent_urn is not None and parent_urn not in seen:
+    if parent_urn is not None and not isinstance(parent_urn, str):
+        v.error(where, "parent_urn", "moet tekst zijn / must be text")
+        parent_urn = None
+    elif parent_urn is not None and parent_urn not in seen:
         v.error(where, "parent_urn", "verwijst niet naar een eerdere knoop / does not name an earlier node")
     node["parent_urn"] = parent_urn
     depth = raw.get("depth", (seen[parent_urn]["depth"] + 1) if parent_urn in seen else 1)
-    if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+    if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH_VALUE:
         v.error(where, "depth", "moet een geheel getal vanaf 1 zijn / must be a whole number from 1")
         depth = 1
     node["depth"] = depth
     groups = raw.get("implementation_groups") or []
-    if not isinstance(groups, list) or not all(isinstance(g, str) for g in groups):
+    if not isinstance(groups, list) or not all(isinstance(g, str) and not _UNSTORABLE.search(g) for g in groups):
         v.error(where, "implementation_groups", "moet een lijst van teksten zijn / must be a list of strings")
         groups = []
     node["implementation_groups"] = groups
@@ -190,10 +305,12 @@ def _node(v: _Validator, index: int, raw: Any, seen: dict[str, dict[str, Any]]) 
 
 def import_framework(source: str | bytes | Path | IO[Any]) -> ImportReport:
     """Import (or update) a framework from a file path, an open file, or YAML text."""
+    limit = int(getattr(settings, "FRAMEWORK_MAX_BYTES", DEFAULT_MAX_BYTES))
     if isinstance(source, Path):
-        source = source.read_bytes()
+        with source.open("rb") as handle:
+            source = handle.read(limit + 1)
     elif hasattr(source, "read"):
-        source = source.read()
+        source = source.read(limit + 1)  # never more than one byte beyond the limit
     fields, nodes = validate(parse(source))  # type: ignore[arg-type]
     with transaction.atomic():
         return _apply(fields, nodes)

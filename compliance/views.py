@@ -8,11 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from compliance import dossier
 from compliance.controls import can_submit, submit_check
 from compliance.evidence import add_evidence, can_download
 from compliance.filters import ControlCheckFilter
-from compliance.forms import DossierForm, EvidenceForm, SubmitForm
+from compliance.forms import EvidenceForm, SubmitForm
 from compliance.models import CheckStatus, ControlCheck, Evidence, Policy
 from core.access import notify_access
 
@@ -124,28 +123,3 @@ def policy_document(request: HttpRequest, pk: int) -> HttpResponse:
         request.user, "download", name="compliance.policy_document", object=policy, sha256=policy.document_sha256
     )
     return response
-
-
-def _dossier_response(request: HttpRequest, delivery: Any) -> HttpResponse:
-    if delivery.job_url:
-        return redirect(delivery.job_url)
-    response = FileResponse(
-        delivery.file, as_attachment=True, filename=delivery.filename, content_type=delivery.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Dossier-SHA256"] = delivery.sha256
-    return response
-
-
-@login_required
-def dossier_page(request: HttpRequest) -> HttpResponse:
-    """Choose a control (or all) and a period; with `download` in the query, build it."""
-    if not dossier.may_download(request.user):
-        raise PermissionDenied
-    form = DossierForm(request.GET or None)
-    if request.GET.get("download") and form.is_valid():
-        data = form.cleaned_data
-        chosen = dossier.Dossier(data["control"], data["date_from"], data["date_to"])
-        return _dossier_response(request, dossier.deliver(request.user, chosen, data["format"]))
-    return render(request, "compliance/dossier.html", {"form": form})

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.QueryStringGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -394,6 +395,10 @@ FOLLOW_UP_DAYS = envint("FOLLOW_UP_DAYS", 30)
 # Evidence files: size limit and the extensions allowed (the content must match).
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 EVIDENCE_ALLOWED_TYPES = envlist("EVIDENCE_ALLOWED_TYPES", "pdf,png,jpg,jpeg,docx,xlsx,odt,ods,txt,csv")
+# Framework-library YAML imports: largest file accepted (bytes) and deepest nesting of
+# mappings and lists (the format needs about eight levels; anchors and aliases are refused).
+FRAMEWORK_MAX_BYTES = envint("FRAMEWORK_MAX_BYTES", 5 * 1024 * 1024)
+FRAMEWORK_MAX_DEPTH = envint("FRAMEWORK_MAX_DEPTH", 32)
 # Reminder sweep: a claim older than this is taken over by the next sweep (a worker
 # that died after claiming); failed sends are retried after base * 2^(attempts-1).
 REMINDER_CLAIM_EXPIRY_SECONDS = envint("REMINDER_CLAIM_EXPIRY_SECONDS", 600)

@@ -12,7 +12,7 @@ import organisation.api.urls
 import privacy.api.urls
 import reports.api.urls
 from core.views import health
-from reports.views import home
+from reports.views import dossier_page, home
 
 API_APPS = [
     organisation.api.urls,
@@ -49,6 +49,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
+    path("controls/dossier/", dossier_page, name="dossier"),
     path("", include("accounts.urls")),
     path("", include("compliance.urls")),
     path("", include("incidents.urls")),

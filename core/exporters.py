@@ -11,6 +11,12 @@ the base class writes the formats, so every export is equally safe:
   a temporary file that is then streamed; memory stays flat whatever the number of rows.
 - JSON lines: one JSON object a line, for machines.
 
+These writers are the only place in Waarborg that writes CSV or XLSX: code that writes
+its own table (the statement of applicability, the dossier's manifest.csv, the privacy
+registers) uses `csv_writer()` and `write_xlsx_table()` from here, so every cell of every
+file is neutralised the same way (tests/security/test_formula_neutralising.py checks that
+no other module calls csv.writer or builds a workbook).
+
 `QuerySetExporter` builds an exporter from a queryset and a list of field paths; its
 column headers are the (translated, Dutch) verbose names of the fields. Exporters are
 discoverable by name through a registry (`register_exporter`, `get_exporter`).
@@ -25,6 +31,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import io
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -105,6 +112,62 @@ def safe_xlsx_value(value: Any) -> Any:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
+def safe_xlsx_row(values: Iterable[Any]) -> list[Any]:
+    return [safe_xlsx_value(value) for value in values]
+
+
+class SafeCsvWriter:
+    """A csv.writer whose every cell (the header's too) goes through `safe_text`."""
+
+    def __init__(self, target: Any, **fmtparams: Any) -> None:
+        self._writer = csv.writer(target, **fmtparams)
+
+    def writerow(self, row: Iterable[Any]) -> Any:
+        return self._writer.writerow([safe_text(value) for value in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(target: Any, **fmtparams: Any) -> SafeCsvWriter:
+    """The one CSV writer of Waarborg (takes the csv module's format parameters)."""
+    return SafeCsvWriter(target, **fmtparams)
+
+
+def write_xlsx_table(title: str, headers: Iterable[Any], rows: Iterable[Iterable[Any]], *, wrap: bool = False) -> bytes:
+    """A one-sheet workbook (write-only): a bold header, then the rows, every cell through
+    `safe_xlsx_value`. `wrap` wraps text cells at the top of their row."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=force_str(title)[:31] or "export")
+    bold = Font(bold=True)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=safe_xlsx_value(header))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    alignment = Alignment(wrap_text=True, vertical="top") if wrap else None
+    for row in rows:
+        values = safe_xlsx_row(row)
+        if alignment is None:
+            sheet.append(values)
+            continue
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.alignment = alignment
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 # --- exporters -----------------------------------------------------------------------
 
 
@@ -138,12 +201,12 @@ class BaseExporter:
     def iter_csv(self, progress: ProgressCallback | None = None) -> Iterator[bytes]:
         """The CSV as byte chunks: a BOM, the header, then one chunk per row."""
         buffer = _LineBuffer()
-        writer = csv.writer(buffer)
+        writer = csv_writer(buffer)
         yield codecs.BOM_UTF8
-        writer.writerow([safe_text(h) for h in self.headers()])
+        writer.writerow(self.headers())
         yield buffer.take()
         for done, row in enumerate(self.rows(), start=1):
-            writer.writerow([safe_text(value) for value in row])
+            writer.writerow(row)
             yield buffer.take()
             if progress and done % CHUNK_SIZE == 0:
                 progress(done)
@@ -167,13 +230,13 @@ class BaseExporter:
         bold = Font(bold=True)
         header_cells = []
         for header in self.headers():
-            cell = WriteOnlyCell(sheet, value=force_str(header))
+            cell = WriteOnlyCell(sheet, value=safe_xlsx_value(header))
             cell.font = bold
             header_cells.append(cell)
         sheet.append(header_cells)
         done = 0
         for done, row in enumerate(self.rows(), start=1):
-            sheet.append([safe_xlsx_value(value) for value in row])
+            sheet.append(safe_xlsx_row(row))
             if progress and done % CHUNK_SIZE == 0:
                 progress(done)
         workbook.save(target)

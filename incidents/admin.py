@@ -38,7 +38,7 @@ from .models import (
     TimelineEntry,
 )
 from .paginators import CappedCountPaginator
-from .pseudonyms import pseudonymise_account
+from .pseudonyms import pseudonymise_account, pseudonymise_query
 from .workflow import INITIAL_STATUSES, allowed_next
 
 FIRST_YEAR = 2019
@@ -423,6 +423,16 @@ class FraudAccountRemovalAdmin(ExactCountForFiguresMixin, ImportAdminMixin, Expo
     @admin.display(description=_("pseudoniem"))
     def short_pseudonym(self, obj: FraudAccountRemoval) -> str:
         return f"{obj.pseudonym[:16]}…"
+
+    # A search (`?q=`) or filter (`?pseudonym=`) by account number looks up its pseudonym;
+    # the typed number is replaced before the list, the export or the access log reads it.
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        request.GET = pseudonymise_query(request.GET)
+        return super().changelist_view(request, extra_context)
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        request.GET = pseudonymise_query(request.GET)
+        return super().export_view(request)
 
 
 @admin.register(MisuseInvestigation)

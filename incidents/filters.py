@@ -21,6 +21,7 @@ from .models import (
     PhishingTakedown,
     TimelineEntry,
 )
+from .pseudonyms import pseudonym_of_search
 
 
 def _year(field: str) -> django_filters.NumberFilter:
@@ -174,6 +175,9 @@ class MisuseInvestigationFilter(django_filters.FilterSet):
 
 
 class FraudAccountRemovalFilter(django_filters.FilterSet):
+    # An account number is looked up by its pseudonym (the viewset already replaced a typed
+    # number in the query; this keeps the filter right wherever else it is used).
+    pseudonym = django_filters.CharFilter(method="filter_pseudonym", label=_("accountnummer of pseudoniem"))
     removed_from = _from("removed_at")
     removed_until = _until("removed_at")
     year = _year("removed_at")
@@ -192,6 +196,9 @@ class FraudAccountRemovalFilter(django_filters.FilterSet):
             "month",
             "import_batch",
         ]
+
+    def filter_pseudonym(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pseudonym=pseudonym_of_search(value)) if value else queryset
 
 
 class ExerciseFilter(django_filters.FilterSet):

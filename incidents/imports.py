@@ -125,11 +125,14 @@ class ImportRefused(Exception):
 # --- reading files -----------------------------------------------------------------
 
 
-def read_rows(content: bytes, file_name: str) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def read_rows(
+    content: bytes, file_name: str, aliases: dict[str, str] | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """(header, iterator of (row number, values)) of a CSV (`,` `;` or tab separated,
-    UTF-8) or XLSX (first sheet) file. Blank rows are skipped."""
+    UTF-8) or XLSX (first sheet) file. Blank rows are skipped. With `aliases` (the column
+    names an importer reads), an XLSX row is read no further than the last such column."""
     if Path(file_name).suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(content)
+        return _read_xlsx(content, aliases)
     return _read_csv(content)
 
 
@@ -159,16 +162,39 @@ def _checked(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         yield values
 
 
-def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+XLSX_INVALID = "Het bestand is geen geldig XLSX-bestand / the file is not a valid XLSX file"
+XLSX_DAMAGED = "Het XLSX-bestand is beschadigd of afgebroken / the XLSX file is damaged or truncated"
+# The header is read up to this column; a column further right has no name anyone reads.
+XLSX_HEADER_MAX_COLUMNS = 200
+
+
+def _read_xlsx(
+    content: bytes, aliases: dict[str, str] | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+    """The first sheet, read as a stream. The sheet's own `dimension` claim is ignored
+    (a workbook may claim 16,384 columns and a million rows, and openpyxl would pad every
+    row to that); only the header's columns up to the last one the importer reads are
+    read. A damaged or truncated file is a ValidationError, also halfway through."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        sheets = workbook.worksheets
     except Exception:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError("Het bestand is geen geldig XLSX-bestand / the file is not a valid XLSX file") from None
-    sheet = workbook.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [str(v or "") for v in next(lines, ())]
+        raise ValidationError(XLSX_INVALID) from None
+    if not sheets:
+        raise ValidationError("Het XLSX-bestand heeft geen werkblad / the XLSX file has no worksheet")
+    sheet = sheets[0]
+    sheet.reset_dimensions()
+    first = _xlsx_lines(sheet.iter_rows(min_row=1, max_row=1, max_col=XLSX_HEADER_MAX_COLUMNS, values_only=True))
+    header = [str(v or "") for v in next(first, ())]
+    while header and not header[-1].strip():
+        header.pop()  # the padding up to XLSX_HEADER_MAX_COLUMNS
+    width = len(header)
+    if aliases is not None:
+        known = [index for index, name in enumerate(header) if _column_key(name) in aliases]
+        width = max(known) + 1 if known else 1
+    lines = _xlsx_lines(sheet.iter_rows(min_row=2, max_col=max(width, 1), values_only=True))
     rows = (
         (number, list(values))
         for number, values in enumerate(lines, start=2)
@@ -177,11 +203,28 @@ def _read_xlsx(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]
     return header, rows
 
 
+def _xlsx_lines(lines: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """openpyxl's rows, with its errors on a damaged file (a truncated zip member, broken
+    XML) as a clear refusal instead of a crash."""
+    while True:
+        try:
+            values = next(lines)
+        except StopIteration:
+            return
+        except Exception:  # zipfile, zlib, XML and openpyxl's own errors
+            raise ValidationError(XLSX_DAMAGED) from None
+        yield values
+
+
+def _column_key(name: Any) -> str:
+    return str(name).strip().lower().replace(" ", "_").replace("-", "_").replace("ë", "e")
+
+
 def _columns(header: list[str], aliases: dict[str, str], required: Iterable[str]) -> dict[str, int]:
     """field -> column index; unknown columns are ignored (never read)."""
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
-        key = str(name).strip().lower().replace(" ", "_").replace("-", "_").replace("ë", "e")
+        key = _column_key(name)
         if key in aliases and aliases[key] not in positions:
             positions[aliases[key]] = index
     missing = [name for name in required if name not in positions]
@@ -377,7 +420,7 @@ def _import(
 ) -> ImportReport:
     report = ImportReport(kind=kind)
     try:
-        header, rows = read_rows(content, file_name)
+        header, rows = read_rows(content, file_name, columns[0])
         positions = _columns(header, *columns)
     except ValidationError as error:
         report.errors.append(RowProblem(1, " ".join(error.messages)))

@@ -6,7 +6,6 @@ a tab or a carriage return gets a leading quote, in CSV and XLSX alike."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
@@ -17,16 +16,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from core.exporters import safe_text
+from core.exporters import csv_writer, safe_text, write_xlsx_table
 
 from .models import DPIA, DataBreach, ProcessingActivity
 from .models.dpia import HIGH_RISK_SCORE, PARTS
@@ -164,32 +160,16 @@ def rows(objects: Iterable[Any], columns: Sequence[Column]) -> Iterable[list[str
 def write_csv(objects: Iterable[Any], columns: Sequence[Column]) -> bytes:
     """UTF-8 with a byte-order mark and semicolons, as Dutch spreadsheet programs expect."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv_writer(buffer, delimiter=";")
     writer.writerow([str(header) for header, _getter in columns])
     writer.writerows(rows(objects, columns))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def write_xlsx(objects: Iterable[Any], columns: Sequence[Column], title: str) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    header = []
-    for name, _getter in columns:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in rows(objects, columns):
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.data_type = "s"  # never a formula, whatever the text
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    """Every cell is text (safe_cell), neutralised again by the shared writer."""
+    headers = [str(header) for header, _getter in columns]
+    return write_xlsx_table(title, headers, rows(objects, columns), wrap=True)
 
 
 def _para(text: Any, style: Any) -> Paragraph:

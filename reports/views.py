@@ -1,13 +1,18 @@
-"""Pages: the annual report, the dashboard, and export jobs. Thin: the logic is in
-annual.py, services.py and exports.py."""
+"""Pages: the annual report, the dashboard, the evidence dossier, export jobs and the home
+page. Thin: the logic is in annual.py, services.py, exports.py and compliance.dossier."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from compliance import dossier
+from compliance.forms import DossierForm
 from core.filters import MAX_YEAR, MIN_YEAR
 from organisation.models import Service
 
@@ -96,3 +101,28 @@ def download_job_file(request: HttpRequest, job: ExportJob) -> FileResponse:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
+
+
+def _dossier_response(request: HttpRequest, delivery: Any) -> HttpResponse:
+    if delivery.job_url:
+        return redirect(delivery.job_url)
+    response = FileResponse(
+        delivery.file, as_attachment=True, filename=delivery.filename, content_type=delivery.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Dossier-SHA256"] = delivery.sha256
+    return response
+
+
+@login_required
+def dossier_page(request: HttpRequest) -> HttpResponse:
+    """Choose a control (or all) and a period; with `download` in the query, build it."""
+    if not dossier.may_download(request.user):
+        raise PermissionDenied
+    form = DossierForm(request.GET or None)
+    if request.GET.get("download") and form.is_valid():
+        data = form.cleaned_data
+        chosen = dossier.Dossier(data["control"], data["date_from"], data["date_to"])
+        return _dossier_response(request, dossier.deliver(request.user, chosen, data["format"]))
+    return render(request, "reports/dossier.html", {"form": form})

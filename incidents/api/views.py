@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -31,6 +32,7 @@ from ..models import (
     PhishingTakedown,
     TimelineEntry,
 )
+from ..pseudonyms import pseudonymise_query
 from . import serializers
 from .pagination import FraudRemovalCursor, TakedownCursor
 from .permissions import CanViewIncidents, IsSocSupplier
@@ -155,6 +157,13 @@ class FraudAccountRemovalViewSet(ExportListMixin, viewsets.ModelViewSet):
     filterset_class = filters.FraudAccountRemovalFilter
     pagination_class = FraudRemovalCursor
     ordering_fields = ["removed_at"]
+    # `?search=` and `?pseudonym=` take an account number (or a pseudonym): the number is
+    # turned into its pseudonym before anything reads the query (see incidents.pseudonyms).
+    search_fields = ["=pseudonym"]
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        request.GET = pseudonymise_query(request.GET)
+        return super().initialize_request(request, *args, **kwargs)
 
 
 class ExerciseViewSet(ExportListMixin, viewsets.ModelViewSet):

@@ -82,7 +82,8 @@ def test_the_manifest_lists_links_notes_versions_and_is_safe_for_spreadsheets(ac
     assert [row["soort"] for row in rows] == ["file", "file", "file", "link", "note"]
     second = rows[1]
     assert (second["versie"], second["vervangt"]) == ("2", rows[0]["bewijs_id"])
-    assert rows[2]["oorspronkelijke_naam"] == "=scherm.png" and rows[2]["pad"].endswith("-scherm.png")
+    # the original name is kept, neutralised like every cell: a spreadsheet shows it as text
+    assert rows[2]["oorspronkelijke_naam"] == "'=scherm.png" and rows[2]["pad"].endswith("-scherm.png")
     assert rows[3]["link"] == "https://intranet.example/log" and rows[4]["notitie"] == "Gesproken met de beheerder"
     assert all(row["verificatie"] == "ok" for row in rows[:3])
 
