@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance import dossier, stats
-from compliance.controls import accept_check, reject_check, submit_check
+from compliance.controls import accept_check, reject_check, retire_control, submit_check
 from compliance.evidence import add_evidence, attach_document, check_upload
 from compliance.forms import FrameworkUploadForm
 from compliance.frameworks import FrameworkImportError, import_framework
@@ -36,6 +36,7 @@ from compliance.models import (
 )
 from core.admin_base import WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
+from core.moments import is_future
 
 
 def state_label(state: str) -> str:
@@ -116,15 +117,79 @@ class ApplicabilityAdmin(ExportMixin, WaarborgAdmin):
     autocomplete_fields = ["requirement"]
 
 
+class ControlAdminForm(forms.ModelForm):
+    """Unticking `actief` retires the control: with a date (default today) and a reason,
+    through compliance.controls.retire_control (its open checks after the date are cancelled)."""
+
+    retire_on = forms.DateField(
+        label=_("buiten gebruik per"),
+        required=False,
+        help_text=_("Alleen bij het uitvinken van ‘actief’: de datum (standaard vandaag, niet in de toekomst)."),
+    )
+    retire_reason = forms.CharField(
+        label=_("reden buiten gebruik"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht bij het uitvinken van ‘actief’."),
+    )
+
+    class Meta:
+        model = Control
+        fields = [
+            "code",
+            "title",
+            "objective",
+            "owner",
+            "evidence_owner",
+            "frequency",
+            "test_method",
+            "success_criteria",
+            "services",
+            "requirements",
+            "start_date",
+            "active",
+            "evidence_required",
+        ]
+
+    @property
+    def retiring(self) -> bool:
+        return bool(self.instance.pk and self.instance._stored_active and not self.cleaned_data.get("active", True))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.retiring:
+            return data
+        if not (data.get("retire_reason") or "").strip():
+            self.add_error("retire_reason", _("Geef de reden om de maatregel buiten gebruik te stellen."))
+        on = data.get("retire_on")
+        if on is not None and is_future(on):
+            self.add_error(
+                "retire_on", _("Deze datum ligt in de toekomst; alleen wat al gebeurd is kan worden vastgelegd.")
+            )
+        elif on is not None and self.instance.start_date and on < self.instance.start_date:
+            self.add_error("retire_on", _("De datum ligt vóór de ingangsdatum van de maatregel."))
+        return data
+
+
 @admin.register(Control)
 class ControlAdmin(ExportMixin, WaarborgAdmin):
+    form = ControlAdminForm
     list_display = ["code", "title", "frequency", "owner", "evidence_owner", "state", "active"]
     list_filter = ["frequency", "active", "evidence_required", "services"]
     list_select_related = ["owner", "evidence_owner"]
     search_fields = ["code", "title", "objective"]
     autocomplete_fields = ["owner", "evidence_owner", "services", "requirements"]
-    readonly_fields = ["dossier_link"]
+    readonly_fields = ["dossier_link", "retired_on", "retired_reason"]
     actions = ["download_dossier"]
+
+    def save_model(self, request: HttpRequest, obj: Control, form: Any, change: bool) -> None:
+        retiring = change and form.retiring
+        if retiring:
+            obj.active = True  # the other changes first; then the retirement, as one action
+        super().save_model(request, obj, form, change)
+        if retiring:
+            retire_control(obj, request.user, form.cleaned_data["retire_reason"], form.cleaned_data.get("retire_on"))
+            obj.refresh_from_db()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Control]:
         return super().get_queryset(request).with_state()  # type: ignore[attr-defined]

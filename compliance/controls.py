@@ -32,6 +32,7 @@ from compliance.models import (
 )
 from core.history import record_bulk_change
 from core.models import log_event
+from core.moments import event_details, event_moment, is_future
 
 Period = tuple[date, date]
 
@@ -156,6 +157,54 @@ def _drop_unstarted_checks(control: Control, today: date) -> None:
     record_bulk_change(ControlCheck, {pk: {"status": [CheckStatus.OPEN, ""]} for pk in pks}, LogEntry.Action.DELETE)
 
 
+# --- retiring a control -------------------------------------------------------------------
+
+
+def retire_control(control: Control, actor: Any, reason: str, on: date | None = None) -> Control:
+    """Take a control out of use on `on` (default today; not in the future, not before the
+    control's start date) for `reason`. Its checks not yet submitted (open or rejected) that
+    fall due after `on` are cancelled, not deleted: they stay visible as cancelled with the
+    reason, no longer count as due or overdue and cause no reminders."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef de reden om de maatregel buiten gebruik te stellen.")})
+    now = timezone.now()
+    on = on or timezone.localdate(now)
+    if is_future(on, now):
+        raise ValidationError(
+            {"on": _("Deze datum ligt in de toekomst; alleen wat al gebeurd is kan worden vastgelegd.")}
+        )
+    with transaction.atomic():
+        control = Control.objects.select_for_update().get(pk=control.pk)
+        if not control.active:
+            raise ValidationError(_("Deze maatregel is al buiten gebruik / already retired"))
+        if on < control.start_date:
+            raise ValidationError({"on": _("De datum ligt vóór de ingangsdatum van de maatregel.")})
+        control.active = False
+        control.retired_on = on
+        control.retired_reason = reason
+        control._retiring = True
+        control.save()
+        cancelled = ControlCheck.objects.filter(
+            control=control, status__in=[CheckStatus.OPEN, CheckStatus.REJECTED], due_date__gt=on
+        )
+        changes = {
+            pk: {"status": [status, CheckStatus.CANCELLED]} for pk, status in cancelled.values_list("pk", "status")
+        }
+        ControlCheck.objects.filter(pk__in=list(changes)).update(status=CheckStatus.CANCELLED, cancel_reason=reason)
+        record_bulk_change(ControlCheck, changes)
+        log_event(
+            control,
+            "control.retired",
+            actor=actor,
+            retired_on=on.isoformat(),
+            registered_at=now.isoformat(),
+            reason=reason,
+            checks_cancelled=len(changes),
+        )
+    return control
+
+
 # --- the workflow ----------------------------------------------------------------------
 
 
@@ -229,16 +278,30 @@ def _review(check: ControlCheck, reviewer: Any) -> ControlCheck:
     return check
 
 
+def _review_moment(check: ControlCheck, at: datetime | None, late_reason: str) -> datetime:
+    """The moment of a review: `at` (or now), not in the future, not before the submission,
+    more than a day ago only with a reason."""
+    return event_moment(at, field="at", not_before=check.submitted_at, reason=late_reason, reason_field="late_reason")
+
+
 def accept_check(
-    check: ControlCheck, reviewer: Any, result: str = "", note: str = "", now: datetime | None = None
+    check: ControlCheck,
+    reviewer: Any,
+    result: str = "",
+    note: str = "",
+    now: datetime | None = None,
+    at: datetime | None = None,
+    late_reason: str = "",
 ) -> ControlCheck:
     """submitted → accepted (four eyes): the reviewer agrees with the submitted result and
     conclusion, which stay the submitter's; `note` is the reviewer's own reasoning, stored
     beside them. A reviewer who disagrees rejects with a reason instead: a `result` other
     than the submitted one is refused. Whoever added evidence to the check may not accept
-    it either. A partly or not effective result raises a follow-up action for the owner."""
+    it either. A partly or not effective result raises a follow-up action for the owner.
+    `at`: when the review really took place (default now; see core.moments.event_moment)."""
     with transaction.atomic():
         check = _review(check, reviewer)
+        moment = _review_moment(check, at, late_reason) if at is not None else (now or timezone.now())
         if result and result != check.result:
             raise ValidationError(
                 {
@@ -262,7 +325,7 @@ def accept_check(
         check.status = CheckStatus.ACCEPTED
         check.review_note = note.strip()
         check.reviewed_by = reviewer
-        check.reviewed_at = now or timezone.now()
+        check.reviewed_at = moment
         check.save()
         log_event(
             check,
@@ -271,24 +334,40 @@ def accept_check(
             result=check.result,
             note=check.review_note,
             on_time=check.accepted_on_time,
+            **(event_details(moment, late_reason) if at is not None else {}),
         )
         if check.result in FAILED_RESULTS:
             raise_follow_up(check)
     return check
 
 
-def reject_check(check: ControlCheck, reviewer: Any, note: str, now: datetime | None = None) -> ControlCheck:
-    """submitted → rejected, with the reviewer's reason. The owner may resubmit a rejected check."""
+def reject_check(
+    check: ControlCheck,
+    reviewer: Any,
+    note: str,
+    now: datetime | None = None,
+    at: datetime | None = None,
+    late_reason: str = "",
+) -> ControlCheck:
+    """submitted → rejected, with the reviewer's reason. The owner may resubmit a rejected check.
+    `at`: when the review really took place (default now; see core.moments.event_moment)."""
     if not (note or "").strip():
         raise ValidationError({"note": _("Geef de reden van afkeuren / reason required")})
     with transaction.atomic():
         check = _review(check, reviewer)
+        moment = _review_moment(check, at, late_reason) if at is not None else (now or timezone.now())
         check.status = CheckStatus.REJECTED
         check.review_note = note.strip()
         check.reviewed_by = reviewer
-        check.reviewed_at = now or timezone.now()
+        check.reviewed_at = moment
         check.save()
-        log_event(check, "check.rejected", actor=reviewer, note=check.review_note)
+        log_event(
+            check,
+            "check.rejected",
+            actor=reviewer,
+            note=check.review_note,
+            **(event_details(moment, late_reason) if at is not None else {}),
+        )
     return check
 
 

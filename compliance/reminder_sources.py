@@ -20,8 +20,11 @@ CHUNK = 2000
 
 @register_source("compliance.checks")
 def checks_due(now: datetime) -> Iterator[DueItem]:
+    # a retired (inactive) control causes no reminders; its unsubmitted checks are cancelled
     checks = ControlCheck.objects.filter(
-        status__in=[CheckStatus.OPEN, CheckStatus.REJECTED], due_date__lte=reminder_window(now)
+        status__in=[CheckStatus.OPEN, CheckStatus.REJECTED],
+        due_date__lte=reminder_window(now),
+        control__active=True,
     ).order_by("pk")
     # A few hundred people own thousands of checks: load each person once, not per check.
     people = _users(checks)

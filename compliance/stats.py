@@ -1,6 +1,7 @@
 """Figures of the control checks for the annual report.
 
-- control_checks_due: checks whose due date falls in the year.
+- control_checks_due: checks whose due date falls in the year, except those cancelled when
+  their control was retired.
 - control_checks_accepted_on_time: of those, accepted no later than their due date
   (the local date of acceptance is on or before the due date).
 - control_checks_overdue: of those, the ones whose due date has passed (as of the moment
@@ -16,14 +17,14 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from compliance.models import ControlCheck, accepted_on_time_q
+from compliance.models import CheckStatus, ControlCheck, accepted_on_time_q
 
 
 def figure_q(key: str, year: int, today: date | None = None) -> Q:
     """The condition a check meets to count in figure `key` of `year` (the rules above);
     the annual report counts with it and the checks admin filters with it."""
     today = today or timezone.localdate()
-    due = Q(due_date__year=year)
+    due = Q(due_date__year=year) & ~Q(status=CheckStatus.CANCELLED)
     if key == "control_checks_due":
         return due
     if key == "control_checks_accepted_on_time":

@@ -169,6 +169,9 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# Moments and dates later than now plus this many minutes (clock skew between machines) are
+# refused everywhere: nothing is recorded before it happened.
+FUTURE_SKEW_MINUTES = envint("FUTURE_SKEW_MINUTES", 5)
 USE_I18N = True
 USE_TZ = True
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.contenttypes.admin import GenericTabularInline
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from compliance.models import FollowUpAction
 from core.admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
+from core.moments import event_moment
 
 from . import services, stats
 from .choices import CalamityLevel, ImportKind, Status
@@ -243,6 +245,18 @@ class CalamityForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Verplicht als u het niveau verhoogt."),
     )
+    moment = forms.SplitDateTimeField(
+        widget=AdminSplitDateTime,
+        label=_("afgekondigd op"),
+        required=False,
+        help_text=_("Wanneer de calamiteit werd afgekondigd; leeg: nu. Niet in de toekomst."),
+    )
+    late_reason = forms.CharField(
+        label=_("reden late registratie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht als het moment meer dan een dag geleden is."),
+    )
 
     class Meta:
         model = Calamity
@@ -250,6 +264,17 @@ class CalamityForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not self.instance.pk and data.get("moment") is not None and data.get("incident") is not None:
+            try:
+                event_moment(
+                    data["moment"],
+                    field="moment",
+                    not_before=data["incident"].started_at,
+                    reason=data.get("late_reason", ""),
+                    reason_field="late_reason",
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
         if self.instance.pk and "level" in self.changed_data:
             order = list(CalamityLevel.values)
             if order.index(data["level"]) <= order.index(self.initial["level"]):
@@ -275,12 +300,19 @@ class CalamityAdmin(ExportMixin, WaarborgAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is None:
-            return ["incident", "level", "reason"]
+            return ["incident", "level", "reason", "moment", "late_reason"]
         return ["incident", "level", "escalation_reason", "reason", "declared_at", "declared_by"]
 
     def save_model(self, request: HttpRequest, obj: Calamity, form: Any, change: bool) -> None:
         if not change:
-            declared = services.declare_calamity(obj.incident, obj.level, obj.reason, request.user)
+            declared = services.declare_calamity(
+                obj.incident,
+                obj.level,
+                obj.reason,
+                request.user,
+                at=form.cleaned_data.get("moment"),
+                late_reason=form.cleaned_data.get("late_reason", ""),
+            )
             obj.pk, obj.declared_at, obj.declared_by = declared.pk, declared.declared_at, declared.declared_by
         elif "level" in form.changed_data:
             services.escalate_calamity(obj.incident, obj.level, form.cleaned_data["escalation_reason"], request.user)
@@ -375,7 +407,7 @@ class PhishingTakedownAdmin(ExactCountForFiguresMixin, ImportAdminMixin, ExportM
         figure_filter("phishing_takedowns", _("jaar afgehandeld")),
     ]
     search_fields = ["^normalised_url"]
-    readonly_fields = ["normalised_url", "completed_at", "import_batch"]
+    readonly_fields = ["normalised_url", "completed_at", "earlier", "import_batch"]
     # A million rows: no full COUNT on every page (see incidents/paginators.py), no date_hierarchy.
     show_full_result_count = False
     paginator = CappedCountPaginator

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from core.history import record_bulk_change
 from core.models import log_event
+from core.moments import is_future
 
 from .choices import FraudReason, ImportKind, TakedownKind, TakedownOutcome
 from .models import FraudAccountRemoval, ImportBatch, PhishingTakedown
@@ -257,6 +258,8 @@ def parse_moment(value: Any, column: str) -> datetime:
             raise ValueError(f"ongeldige datum in {column}: ‘{text}’ / invalid date in {column}")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    if is_future(moment):
+        raise ValueError(f"datum in de toekomst in {column} / date in the future in {column}")
     return moment
 
 

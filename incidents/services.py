@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from compliance.models import FollowUpAction
 from core.models import log_event
+from core.moments import event_details, event_moment
 from organisation.models import Service
 
 from .choices import CalamityLevel, DetectionSource, Status, TimelineKind
@@ -57,8 +58,13 @@ def escalation_reasons(incident: Incident, now: datetime | None = None) -> list[
     return incident.escalation_reasons(now)
 
 
-def declare_calamity(incident: Incident, level: str, reason: str, actor: Any, at: datetime | None = None) -> Calamity:
-    """Escalate an incident to a calamity: who, when, at which level and why (required)."""
+def declare_calamity(
+    incident: Incident, level: str, reason: str, actor: Any, at: datetime | None = None, late_reason: str = ""
+) -> Calamity:
+    """Escalate an incident to a calamity: who, when, at which level and why (required).
+    `at`: when it was declared (default now; not in the future, not before the incident
+    started; more than a day ago only with `late_reason`); the history records the moment of
+    registration beside it, and the figures count `at`."""
     if not (reason or "").strip():
         raise ValidationError({"reason": gettext_lazy("Geef de reden voor het afkondigen van de calamiteit.")})
     if level not in CalamityLevel.values:
@@ -69,7 +75,10 @@ def declare_calamity(incident: Incident, level: str, reason: str, actor: Any, at
         raise ValidationError(
             {"level": gettext_lazy("Dit incident is al een calamiteit; schaal op in plaats daarvan.")}
         )
-    at = at or timezone.now()
+    now = timezone.now()
+    at = event_moment(
+        at, field="declared_at", not_before=incident.started_at, reason=late_reason, reason_field="late_reason", now=now
+    )
     with transaction.atomic():
         calamity = Calamity.objects.create(
             incident=incident, level=level, reason=reason, declared_by=actor, declared_at=at
@@ -77,7 +86,15 @@ def declare_calamity(incident: Incident, level: str, reason: str, actor: Any, at
         TimelineEntry.objects.create(
             incident=incident, kind=TimelineKind.CALAMITY, actor=actor, at=at, to_value=level, text=reason
         )
-        log_event(incident, "calamity.declared", actor=actor, level=level, reason=reason, at=at.isoformat())
+        log_event(
+            incident,
+            "calamity.declared",
+            actor=actor,
+            level=level,
+            reason=reason,
+            at=at.isoformat(),
+            **event_details(at, late_reason, now),
+        )
     return calamity
 
 

@@ -13,6 +13,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.moments import refuse_future
+
 PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -159,15 +161,17 @@ class Availability(models.Model):
     def clean(self) -> None:
         if self.month:
             self.month = self.month.replace(day=1)
+            refuse_future(month=self.month)
 
     @property
     def days(self) -> int:
         return calendar.monthrange(self.month.year, self.month.month)[1]
 
     @staticmethod
-    def year_figure(months: Any) -> Decimal | None:
+    def year_figure(months: Any, exact: bool = False) -> Decimal | None:
         """Availability over the months given, weighted by the length of each month,
-        rounded to two decimals (half up), as the annual report states it."""
+        rounded to two decimals (half up), as the annual report states it; `exact`: not
+        rounded (what the norm is compared with)."""
         weighted = Decimal(0)
         total_days = 0
         for row in months:
@@ -175,4 +179,5 @@ class Availability(models.Model):
             total_days += row.days
         if not total_days:
             return None
-        return (weighted / total_days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        figure = weighted / total_days
+        return figure if exact else figure.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

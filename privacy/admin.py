@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
+from core.moments import event_moment
 
 from . import breaches, dpias, scoring, stats, workshops
 from .models import (
@@ -188,7 +190,7 @@ class SelfAssessmentAdmin(ExportMixin, WaarborgAdmin):
     ]
     list_select_related = ["questionnaire", "activity", "service", "assessor"]
     search_fields = ["activity__name", "service__name", "notes"]
-    autocomplete_fields = ["activity", "service", "assessor"]
+    autocomplete_fields = ["activity", "service", "assessor", "previous"]
     readonly_fields = ["completed_on", "score", "dpia_required", "outcome"]
     inlines = [AnswerInline]
     actions = ["complete"]
@@ -470,6 +472,7 @@ class DataBreachAdmin(ExportMixin, WaarborgAdmin):
         "aware_at",
         figure_filter("data_breaches", _("jaar ontdekt")),
         figure_filter("data_breaches_reported_late", _("jaar ontdekt, te laat gemeld")),
+        figure_filter("data_breaches_not_reported", _("jaar ontdekt, termijn verstreken en niet gemeld")),
     ]
     search_fields = ["reference", "title", "incident__reference", "ap_reference"]
     filter_horizontal = ["data_categories"]
@@ -653,7 +656,14 @@ class RegistrationInline(admin.TabularInline):
 @admin.register(WorkshopSession)
 class WorkshopSessionAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["__str__", "starts_at", "location", "capacity", "registered", "waiting", "cancelled"]
-    list_filter = ["series", "cancelled", "starts_at", figure_filter("workshop_sessions", _("jaar gegeven"))]
+    list_filter = [
+        "series",
+        "cancelled",
+        "starts_at",
+        figure_filter("workshop_sessions", _("jaar gegeven")),
+        figure_filter("avg_workshop_sessions", _("jaar gegeven, AVG-workshops")),
+        figure_filter("onboarding_sessions", _("jaar gegeven, onboarding")),
+    ]
     list_select_related = ["series"]
     search_fields = ["series__name", "location"]
     autocomplete_fields = ["series"]
@@ -678,6 +688,19 @@ class WorkshopSessionAdmin(ExportMixin, WaarborgAdmin):
 
 
 class RegistrationForm(forms.ModelForm):
+    moment = forms.SplitDateTimeField(
+        widget=AdminSplitDateTime,
+        label=_("ingeschreven op"),
+        required=False,
+        help_text=_("Wanneer de inschrijving plaatsvond; leeg: nu. Niet in de toekomst, vóór het begin van de sessie."),
+    )
+    late_reason = forms.CharField(
+        label=_("reden late registratie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht als het moment meer dan een dag geleden is."),
+    )
+
     class Meta:
         model = Registration
         fields = ["session", "user", "attendance"]
@@ -685,6 +708,16 @@ class RegistrationForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         session, user = data.get("session"), data.get("user")
+        if self.instance.pk is None and session and data.get("moment") is not None:
+            try:
+                event_moment(
+                    data["moment"], field="moment", reason=data.get("late_reason", ""), reason_field="late_reason"
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+                return data
+            if session.starts_at <= data["moment"]:
+                self.add_error("moment", _("De sessie was op dat moment al begonnen / the session had already started"))
         if self.instance.pk is None and session and user:
             if (
                 Registration.objects.filter(session=session, user=user)
@@ -730,7 +763,13 @@ class RegistrationAdmin(ExportMixin, WaarborgAdmin):
             if "attendance" in form.changed_data and obj.attendance:
                 workshops.mark_attendance(Registration.objects.filter(pk=obj.pk), obj.attendance, request.user)
             return
-        registration = workshops.register(obj.session, obj.user, actor=request.user)
+        registration = workshops.register(
+            obj.session,
+            obj.user,
+            actor=request.user,
+            at=form.cleaned_data.get("moment"),
+            late_reason=form.cleaned_data.get("late_reason", ""),
+        )
         obj.__dict__.update(registration.__dict__)
 
     def _mark(self, request: HttpRequest, queryset: QuerySet[Registration], attendance: str) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from core.models import log_event
 
 from .models import DataBreach
-from .models.breaches import NOTIFICATION_WINDOW
+from .models.breaches import notification_deadline
 
 
 def _check_open(breach: DataBreach) -> None:
@@ -111,7 +111,7 @@ def correct_reported_facts(
         raise ValidationError({"aware_at": _("Ligt na de melding bij de AP / later than the report to the AP.")})
     if new["reported_to_ap_at"] > timezone.now():
         raise ValidationError({"reported_to_ap_at": _("De melding ligt in de toekomst / report in the future")})
-    late = new["reported_to_ap_at"] > new["aware_at"] + NOTIFICATION_WINDOW
+    late = new["reported_to_ap_at"] > notification_deadline(new["aware_at"])
     delay_reason = (breach.late_reason if late_reason is None else late_reason).strip()
     if late and not delay_reason:
         raise ValidationError(

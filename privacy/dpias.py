@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import log_event
+from core.moments import refuse_future
 
 from .models import DPIA, DPIATransition
 
@@ -68,6 +69,7 @@ def validate_decision(dpia: DPIA, decision: str, on: date) -> None:
         raise ValidationError({"decision": _("Onbekend besluit / unknown decision")})
     if dpia.dpo_advice_on and on < dpia.dpo_advice_on:
         raise ValidationError(_("Het besluit kan niet vóór het advies vallen / decision before advice"))
+    refuse_future(on=on)
 
 
 def validate_advice(dpia: DPIA, advice: str) -> None:

@@ -19,7 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.moments import refuse_future
+
 from .models import Question, SelfAssessment
+from .models.assessments import ALREADY_COMPLETED_MESSAGE
 
 
 @dataclass
@@ -70,6 +73,10 @@ def complete(assessment: SelfAssessment, on: date, actor: Any = None) -> Outcome
     """Score the assessment and mark it completed; refused while questions are open."""
     from core.models import log_event
 
+    stored = SelfAssessment.objects.select_for_update().filter(pk=assessment.pk).values_list("completed_on", flat=True)
+    if stored and stored[0] is not None:
+        raise ValidationError({"completed_on": ALREADY_COMPLETED_MESSAGE})
+    refuse_future(completed_on=on)
     missing = unanswered(assessment)
     if missing:
         numbers = ", ".join(str(n) for n in missing)

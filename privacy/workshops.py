@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import log_event
+from core.moments import event_details, event_moment
 from organisation.models import Person
 
 from .models import Registration, WorkshopSeries, WorkshopSession
@@ -53,12 +54,15 @@ def _existing(session: WorkshopSession, user: Any) -> Registration | None:
     return existing
 
 
-def _save(existing: Registration | None, session: WorkshopSession, user: Any, status: str) -> Registration:
+def _save(
+    existing: Registration | None, session: WorkshopSession, user: Any, status: str, at: datetime | None = None
+) -> Registration:
+    at = at or timezone.now()
     if existing is None:
-        return Registration.objects.create(session=session, user=user, status=status)
+        return Registration.objects.create(session=session, user=user, status=status, registered_at=at)
     existing.status = status
     existing.cancelled_at = None
-    existing.registered_at = timezone.now()
+    existing.registered_at = at
     existing.sequence += 1
     existing.save()
     return existing
@@ -68,12 +72,31 @@ def registered_count(session: WorkshopSession) -> int:
     return session.registrations.filter(status=Status.REGISTERED).count()
 
 
+def _registration_moment(session: WorkshopSession, at: datetime | None, late_reason: str) -> tuple[datetime, dict]:
+    """The moment of a registration (default now: not in the future, more than a day ago only
+    with a reason) and what the history records beside it. The session must have been
+    bookable at that moment."""
+    now = timezone.now()
+    if at is None:
+        return now, {}
+    moment = event_moment(at, field="registered_at", reason=late_reason, reason_field="late_reason", now=now)
+    if session.starts_at <= moment:
+        raise ValidationError(
+            {"registered_at": _("De sessie was op dat moment al begonnen / the session had already started")}
+        )
+    return moment, event_details(moment, late_reason, now)
+
+
 @transaction.atomic
-def register(session: WorkshopSession, user: Any, actor: Any = None) -> Registration:
+def register(
+    session: WorkshopSession, user: Any, actor: Any = None, at: datetime | None = None, late_reason: str = ""
+) -> Registration:
     """Take a seat. Refused when the session is full: joining the waiting list is a
-    separate, explicit choice (`join_waiting_list`)."""
+    separate, explicit choice (`join_waiting_list`). `at`: when the registration really took
+    place (default now; see core.moments.event_moment)."""
     session = _locked_session(session)
-    _check_bookable(session, timezone.now())
+    at, details = _registration_moment(session, at, late_reason)
+    _check_bookable(session, at)
     existing = _existing(session, user)
     if registered_count(session) >= session.capacity:
         if session.series.waiting_list:
@@ -81,26 +104,29 @@ def register(session: WorkshopSession, user: Any, actor: Any = None) -> Registra
                 _("Deze sessie is vol. U kunt zich op de wachtlijst zetten / session full, join the waiting list")
             )
         raise ValidationError(_("Deze sessie is vol en heeft geen wachtlijst / session full, no waiting list"))
-    registration = _save(existing, session, user, Status.REGISTERED)
-    log_event(registration, "workshop.registered", actor=actor or user)
+    registration = _save(existing, session, user, Status.REGISTERED, at)
+    log_event(registration, "workshop.registered", actor=actor or user, **details)
     _send(registration, "REQUEST")
     return registration
 
 
 @transaction.atomic
-def join_waiting_list(session: WorkshopSession, user: Any, actor: Any = None) -> Registration:
+def join_waiting_list(
+    session: WorkshopSession, user: Any, actor: Any = None, at: datetime | None = None, late_reason: str = ""
+) -> Registration:
     """Join the waiting list of a full session (with seats left, this registers at once)."""
     session = _locked_session(session)
-    _check_bookable(session, timezone.now())
+    at, details = _registration_moment(session, at, late_reason)
+    _check_bookable(session, at)
     if not session.series.waiting_list:
         raise ValidationError(_("Deze reeks heeft geen wachtlijst / this series has no waiting list"))
     existing = _existing(session, user)
     if registered_count(session) < session.capacity:
-        registration = _save(existing, session, user, Status.REGISTERED)
+        registration = _save(existing, session, user, Status.REGISTERED, at)
         _send(registration, "REQUEST")
     else:
-        registration = _save(existing, session, user, Status.WAITING)
-    log_event(registration, f"workshop.{registration.status}", actor=actor or user)
+        registration = _save(existing, session, user, Status.WAITING, at)
+    log_event(registration, f"workshop.{registration.status}", actor=actor or user, **details)
     return registration
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -53,7 +54,10 @@ PRIVACY_KEYS = (
     "dpias",
     "data_breaches",
     "data_breaches_reported_late",
+    "data_breaches_not_reported",
     "workshop_sessions",
+    "avg_workshop_sessions",
+    "onboarding_sessions",
     "workshop_attendees",
 )
 CHECK_KEYS = ("control_checks_due", "control_checks_accepted_on_time", "control_checks_overdue")
@@ -79,12 +83,59 @@ FIGURE_LABELS: dict[str, Any] = {
     "dpias": _("DPIA's"),
     "data_breaches": _("Datalekken"),
     "data_breaches_reported_late": _("Datalekken te laat gemeld"),
-    "workshop_sessions": _("AVG-workshops gegeven"),
-    "workshop_attendees": _("Deelnemers aan AVG-workshops"),
+    "data_breaches_not_reported": _("Datalekken niet gemeld na de meldtermijn"),
+    "workshop_sessions": _("Workshops en onboardingsessies gegeven (totaal)"),
+    "avg_workshop_sessions": _("AVG-workshops gegeven"),
+    "onboarding_sessions": _("Onboardingsessies gegeven"),
+    "workshop_attendees": _("Deelnemers aan workshops en onboarding"),
     "control_checks_due": _("Periodieke controles te doen"),
     "control_checks_accepted_on_time": _("Controles op tijd geaccepteerd"),
     "control_checks_overdue": _("Controles te laat"),
     "availability": _("Beschikbaarheid"),
+}
+
+# The counting rule of each figure in one Dutch sentence: shown on the report page beside the
+# figure and listed in the auditor's manual (docs/auditor.md, "Hoe elk cijfer geteld wordt").
+# The queries behind them are the statistics' `figure_q` (and `availability_figures` below).
+FIGURE_RULE_SENTENCES: dict[str, Any] = {
+    "incidents_handled": _("Incidenten met de status gesloten waarvan het sluitingstijdstip in het jaar valt."),
+    "calamities": _("Calamiteiten waarvan het moment van uitroepen in het jaar valt."),
+    "ddos_attacks": _("DDoS-aanvallen die in het jaar begonnen."),
+    "phishing_takedowns": _(
+        "Phishingsites die in het jaar offline gingen of waarvan in het jaar bleek dat ze nooit bereikbaar waren."
+    ),
+    "misuse_investigations": _("Onderzoeken naar misbruik die in het jaar geopend zijn."),
+    "fraud_account_removals": _("DigiD-accounts die in het jaar wegens fraude verwijderd zijn."),
+    "processing_registrations": _("Verwerkingen die in het jaar in het register zijn opgenomen."),
+    "self_assessments": _("Self-assessments die in het jaar afgerond zijn (elke ronde telt in haar eigen jaar)."),
+    "dpias": _("DPIA's waarover in het jaar besloten is."),
+    "data_breaches": _("Datalekken die in het jaar bekend werden, gemeld of niet."),
+    "data_breaches_reported_late": _(
+        "Datalekken die in het jaar bekend werden en meer dan 72 uur daarna bij de AP gemeld zijn."
+    ),
+    "data_breaches_not_reported": _(
+        "Datalekken die in het jaar bekend werden, niet bij de AP gemeld zijn zonder besluit om niet te melden,"
+        " terwijl hun 72 uur voorbij zijn."
+    ),
+    "workshop_sessions": _(
+        "Niet-geannuleerde workshopsessies die in het jaar begonnen, AVG-workshops en onboarding samen."
+    ),
+    "avg_workshop_sessions": _("Niet-geannuleerde sessies van AVG-workshopreeksen die in het jaar begonnen."),
+    "onboarding_sessions": _("Niet-geannuleerde sessies van onboardingreeksen die in het jaar begonnen."),
+    "workshop_attendees": _(
+        "Personen die aanwezig waren bij minstens één niet-geannuleerde sessie die in het jaar begon, elk één keer."
+    ),
+    "control_checks_due": _("Periodieke controles waarvan de uiterste datum in het jaar valt, geannuleerde niet."),
+    "control_checks_accepted_on_time": _(
+        "Van die controles: de controles die uiterlijk op hun uiterste datum geaccepteerd zijn."
+    ),
+    "control_checks_overdue": _(
+        "Van die controles: de controles waarvan de uiterste datum voorbij is en die niet op tijd geaccepteerd zijn."
+    ),
+    "availability": _(
+        "Per voorziening met een norm het gemiddelde van de maanden van het jaar, gewogen naar het aantal dagen,"
+        " onafgerond vergeleken met de norm."
+    ),
 }
 
 
@@ -104,12 +155,31 @@ def availability_figures(year: int) -> list[dict[str, Any]]:
         by_service.setdefault(row.service.name, []).append(row)
     figures = []
     for name, rows in by_service.items():
-        achieved = Availability.year_figure(rows)
+        exact = Availability.year_figure(rows, exact=True)
         norm = rows[0].service.availability_norm
-        if achieved is None or norm is None:
+        if exact is None or norm is None:
             continue
-        figures.append({"service": name, "norm": float(norm), "achieved": float(achieved), "met": achieved >= norm})
+        met = exact >= norm
+        figures.append(
+            {"service": name, "norm": float(norm), "achieved": float(displayed_availability(exact, norm)), "met": met}
+        )
     return figures
+
+
+def displayed_availability(exact: Decimal, norm: Decimal) -> Decimal:
+    """The year figure as shown: two decimals (half up), or as many more as it takes for a
+    missed norm not to look met (99.495 against 99.50 shows 99.495, never 99.50)."""
+    for places in range(2, 7):
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if (exact >= norm) or shown < norm:
+            return shown
+    return exact.quantize(Decimal("0.0000001"), rounding=ROUND_DOWN)
+
+
+def decimals(value: float) -> int:
+    """The number of decimals to display `value` with (at least two)."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return max(2, len(text.partition(".")[2]))
 
 
 def year_figures(year: int) -> dict[str, Any]:
@@ -192,6 +262,7 @@ class FigureRow:
     previous: Any
     url: str | None = None
     previous_url: str | None = None
+    rule: str = ""
 
 
 def report_rows(report: dict[str, Any], user: Any = None) -> list[FigureRow]:
@@ -207,6 +278,7 @@ def report_rows(report: dict[str, Any], user: Any = None) -> list[FigureRow]:
             previous=previous.get(key),
             url=figure_link(key, year, user),
             previous_url=figure_link(key, year - 1, user),
+            rule=force_str(FIGURE_RULE_SENTENCES[key]),
         )
         for key in FIGURE_KEYS
         if key in report
@@ -221,6 +293,14 @@ class AvailabilityRow:
     met: bool | None
     previous: float | None
     url: str | None
+
+    @property
+    def decimals(self) -> int:
+        return decimals(self.achieved) if self.achieved is not None else 2
+
+    @property
+    def previous_decimals(self) -> int:
+        return decimals(self.previous) if self.previous is not None else 2
 
 
 def availability_rows(report: dict[str, Any], service_pks: dict[str, int] | None = None) -> list[AvailabilityRow]:

@@ -17,7 +17,7 @@ from core.filters import MAX_YEAR, MIN_YEAR
 from organisation.models import Service
 
 from .access import log_access
-from .annual import annual_report, availability_rows, dashboard_panels, report_rows
+from .annual import FIGURE_RULE_SENTENCES, annual_report, availability_rows, dashboard_panels, report_rows
 from .models import ExportJob
 from .services import CONTENT_TYPES, REPORT_FORMATS, render_annual_report, report_filename
 
@@ -35,6 +35,7 @@ def annual_report_page(request: HttpRequest, year: int) -> HttpResponse:
         "previous": year - 1,
         "rows": report_rows(report, request.user),
         "availability": availability_rows(report, service_pks),
+        "availability_rule": FIGURE_RULE_SENTENCES["availability"],
         "formats": REPORT_FORMATS,
     }
     return render(request, "reports/annual_report.html", context)

@@ -18,6 +18,7 @@ from compliance.models import (
     Policy,
     Requirement,
 )
+from compliance.models.controls import RETIRE_ONLY_MESSAGE
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -115,9 +116,17 @@ class ControlSerializer(serializers.ModelSerializer):
             "requirements",
             "start_date",
             "active",
+            "retired_on",
+            "retired_reason",
             "evidence_required",
             "state",
         ]
+        read_only_fields = ["retired_on", "retired_reason"]
+
+    def validate_active(self, value: bool) -> bool:
+        if self.instance is not None and self.instance.active and not value:
+            raise serializers.ValidationError(RETIRE_ONLY_MESSAGE)
+        return value
 
     @extend_schema_field(serializers.ChoiceField(choices=ControlState.choices))
     def get_state(self, obj: Control) -> str:
@@ -209,10 +218,27 @@ class AcceptSerializer(serializers.Serializer):
         help_text="Optioneel; moet gelijk zijn aan het ingediende resultaat (anders: afkeuren met een reden).",
     )
     note = serializers.CharField(required=False, allow_blank=True, help_text="De eigen toelichting van de beoordelaar.")
+    at = serializers.DateTimeField(
+        required=False, help_text="Wanneer de beoordeling plaatsvond (standaard nu; niet in de toekomst)."
+    )
+    late_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Verplicht als `at` meer dan een dag geleden is."
+    )
 
 
 class RejectSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="De reden van afkeuren (de eigen toelichting van de beoordelaar).")
+    at = serializers.DateTimeField(
+        required=False, help_text="Wanneer de beoordeling plaatsvond (standaard nu; niet in de toekomst)."
+    )
+    late_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Verplicht als `at` meer dan een dag geleden is."
+    )
+
+
+class RetireControlSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Waarom de maatregel buiten gebruik gaat.")
+    on = serializers.DateField(required=False, help_text="Per welke datum (standaard vandaag; niet in de toekomst).")
 
 
 class EvidenceSerializer(serializers.ModelSerializer):

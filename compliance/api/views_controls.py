@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from compliance import dossier, filters
 from compliance.api import serializers_controls as s
-from compliance.controls import accept_check, reject_check, submit_check
+from compliance.controls import accept_check, reject_check, retire_control, submit_check
 from compliance.coverage import soa_csv, soa_rows, soa_xlsx
 from compliance.evidence import add_evidence, attach_document
 from compliance.frameworks import FrameworkImportError, import_framework
@@ -130,6 +130,20 @@ class ControlViewSet(ExportListMixin, viewsets.ModelViewSet):
     def get_queryset(self) -> QuerySet[Control]:
         return Control.objects.with_state().prefetch_related("services", "requirements")
 
+    @extend_schema(request=s.RetireControlSerializer, responses=s.ControlSerializer)
+    @action(detail=True, methods=["post"])
+    def retire(self, request: Request, pk: str | None = None) -> Response:
+        """Take the control out of use on `on` (default today) for `reason`: its checks not yet
+        submitted that fall due after that date are cancelled (they stay, with the reason)."""
+        if not request.user.has_perm("compliance.change_control"):
+            return Response({"detail": "Geen toestemming / permission denied"}, status=status.HTTP_403_FORBIDDEN)
+        body = s.RetireControlSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        control = self.get_object()
+        data = body.validated_data
+        _domain(lambda: retire_control(control, request.user, data["reason"], data.get("on")))
+        return Response(self.get_serializer(self.get_queryset().get(pk=control.pk)).data)
+
     @extend_schema(
         summary="Bewijsdossier van één maatregel / evidence dossier of one control",
         operation_id="controls_dossier",
@@ -234,7 +248,16 @@ class ControlCheckViewSet(
         check = self.get_object()
         data = body.validated_data
         return self._respond(
-            _domain(lambda: accept_check(check, request.user, data.get("result", ""), data.get("note", "")))
+            _domain(
+                lambda: accept_check(
+                    check,
+                    request.user,
+                    data.get("result", ""),
+                    data.get("note", ""),
+                    at=data.get("at"),
+                    late_reason=data["late_reason"],
+                )
+            )
         )
 
     @extend_schema(request=s.RejectSerializer, responses=s.ControlCheckSerializer)
@@ -243,7 +266,14 @@ class ControlCheckViewSet(
         body = s.RejectSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         check = self.get_object()
-        return self._respond(_domain(lambda: reject_check(check, request.user, body.validated_data["note"])))
+        data = body.validated_data
+        return self._respond(
+            _domain(
+                lambda: reject_check(
+                    check, request.user, data["note"], at=data.get("at"), late_reason=data["late_reason"]
+                )
+            )
+        )
 
 
 class EvidenceViewSet(ExportListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):

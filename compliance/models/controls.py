@@ -25,6 +25,10 @@ FROZEN_MESSAGE = _(
     "Na het indienen liggen resultaat en conclusie vast; keur af met een reden om ze te laten wijzigen"
     " / frozen after submission"
 )
+RETIRE_ONLY_MESSAGE = _(
+    "Een maatregel gaat buiten gebruik met ‘Buiten gebruik stellen’, met een datum en een reden"
+    " / retire the control with a date and a reason"
+)
 REVIEW_ONLY_MESSAGE = _(
     "De beoordeling wordt alleen vastgelegd door accepteren of afkeuren / set only by accepting or rejecting"
 )
@@ -108,6 +112,9 @@ class Control(models.Model):
         _("ingangsdatum"), default=timezone.localdate, help_text=_("De eerste periode is de periode waarin deze valt.")
     )
     active = models.BooleanField(_("actief"), default=True)
+    # Retiring is an action with a date and a reason (compliance.controls.retire_control).
+    retired_on = models.DateField(_("buiten gebruik gesteld op"), null=True, blank=True, editable=False)
+    retired_reason = models.TextField(_("reden buiten gebruik"), blank=True, editable=False)
     evidence_required = models.BooleanField(
         _("bewijs verplicht"),
         default=True,
@@ -124,8 +131,24 @@ class Control(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    # `active` as stored, and whether this save is the retirement (set by retire_control only)
+    _stored_active: bool | None = None
+    _retiring: bool = False
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._stored_active and not self.active and not self._retiring:
+            raise ValidationError({"active": RETIRE_ONLY_MESSAGE})
+        super().save(*args, **kwargs)
+        self._stored_active = self.active
+
     def get_absolute_url(self) -> str:
         return reverse("admin:compliance_control_change", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Control:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_active = instance.__dict__.get("active")
+        return instance
 
 
 class CheckStatus(models.TextChoices):
@@ -133,6 +156,8 @@ class CheckStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Ingediend")
     ACCEPTED = "accepted", _("Geaccepteerd")
     REJECTED = "rejected", _("Afgekeurd")
+    # the control was retired before this check was submitted (the reason is on the check)
+    CANCELLED = "cancelled", _("Geannuleerd")
 
 
 class CheckResult(models.TextChoices):
@@ -151,18 +176,25 @@ def accepted_on_time_q() -> Q:
 
 class ControlCheckQuerySet(models.QuerySet["ControlCheck"]):
     def overdue(self, today: date | None = None) -> ControlCheckQuerySet:
-        """Past the due date and not accepted."""
-        return self.filter(due_date__lt=today or timezone.localdate()).exclude(status=CheckStatus.ACCEPTED)
+        """Past the due date and not accepted (a cancelled check is never overdue)."""
+        return self.filter(due_date__lt=today or timezone.localdate()).exclude(
+            status__in=[CheckStatus.ACCEPTED, CheckStatus.CANCELLED]
+        )
 
     def not_overdue(self, today: date | None = None) -> ControlCheckQuerySet:
-        return self.filter(Q(due_date__gte=today or timezone.localdate()) | Q(status=CheckStatus.ACCEPTED))
+        return self.filter(
+            Q(due_date__gte=today or timezone.localdate()) | Q(status__in=[CheckStatus.ACCEPTED, CheckStatus.CANCELLED])
+        )
 
     def with_overdue(self, today: date | None = None) -> ControlCheckQuerySet:
         """Annotate `overdue_now` (bool) so lists can show and sort on it without a query per row."""
         today = today or timezone.localdate()
         return self.annotate(
             overdue_now=Case(
-                When(Q(due_date__lt=today) & ~Q(status=CheckStatus.ACCEPTED), then=Value(True)),
+                When(
+                    Q(due_date__lt=today) & ~Q(status__in=[CheckStatus.ACCEPTED, CheckStatus.CANCELLED]),
+                    then=Value(True),
+                ),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -224,6 +256,7 @@ class ControlCheck(models.Model):
     )
     reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
     review_note = models.TextField(_("toelichting beoordeling"), blank=True)
+    cancel_reason = models.TextField(_("reden annulering"), blank=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
 
     objects = ControlCheckQuerySet.as_manager()
@@ -249,6 +282,10 @@ class ControlCheck(models.Model):
                 condition=Q(reviewed_by__isnull=True)
                 | Q(submitted_by__isnull=True)
                 | ~Q(reviewed_by=models.F("submitted_by")),
+            ),
+            models.CheckConstraint(
+                name="check_cancelled_has_reason",
+                condition=~Q(status="cancelled") | ~Q(cancel_reason=""),
             ),
             models.CheckConstraint(
                 name="check_accepted_is_reviewed",
@@ -325,7 +362,7 @@ class ControlCheck(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status != CheckStatus.ACCEPTED and self.due_date < timezone.localdate()
+        return self.status not in (CheckStatus.ACCEPTED, CheckStatus.CANCELLED) and self.due_date < timezone.localdate()
 
     @property
     def is_read_only(self) -> bool:

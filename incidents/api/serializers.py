@@ -185,6 +185,12 @@ class CommentSerializer(serializers.Serializer):
 class DeclareCalamitySerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=CalamityLevel.choices)
     reason = serializers.CharField(allow_blank=True)
+    declared_at = serializers.DateTimeField(
+        required=False, help_text="Wanneer de calamiteit werd afgekondigd (standaard nu; niet in de toekomst)."
+    )
+    late_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Verplicht als het moment meer dan een dag geleden is."
+    )
 
 
 class FollowUpRequestSerializer(serializers.Serializer):
@@ -234,6 +240,10 @@ class DDoSAttackSerializer(serializers.ModelSerializer):
             "notes",
         ]
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        _run_clean(_probe(self, attrs))
+        return attrs
+
 
 class PhishingTakedownSerializer(serializers.ModelSerializer):
     class Meta:
@@ -248,10 +258,11 @@ class PhishingTakedownSerializer(serializers.ModelSerializer):
             "outcome",
             "taken_down_at",
             "completed_at",
+            "earlier",
             "hosting_provider",
             "import_batch",
         ]
-        read_only_fields = ["normalised_url", "completed_at", "import_batch"]
+        read_only_fields = ["normalised_url", "completed_at", "earlier", "import_batch"]
 
     def validate_url(self, value: str) -> str:
         try:
@@ -318,6 +329,7 @@ class FraudAccountRemovalSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 {"removed_at": ["Deze verwijdering is al geregistreerd / this removal is already registered"]}
             )
+        _run_clean(_probe(self, attrs))
         return attrs
 
 

@@ -77,7 +77,16 @@ class IncidentViewSet(ExportListMixin, viewsets.ModelViewSet):
         """Escalate the incident to a calamity: level and reason (required)."""
         incident = self.get_object()
         data = self._valid(serializers.DeclareCalamitySerializer, request)
-        calamity = _domain(lambda: services.declare_calamity(incident, data["level"], data["reason"], request.user))
+        calamity = _domain(
+            lambda: services.declare_calamity(
+                incident,
+                data["level"],
+                data["reason"],
+                request.user,
+                at=data.get("declared_at"),
+                late_reason=data["late_reason"],
+            )
+        )
         return Response(serializers.CalamitySerializer(calamity).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.DeclareCalamitySerializer, responses=serializers.CalamitySerializer)

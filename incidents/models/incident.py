@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.moments import future_errors
 from organisation.models import Service
 
 from ..choices import CalamityLevel, Category, DetectionSource, Severity, Status, TimelineKind
@@ -106,6 +107,22 @@ class Incident(models.Model):
                 condition=~models.Q(status__in=["resolved", "closed"]) | models.Q(resolved_at__isnull=False),
                 violation_error_message=_("Een opgelost incident heeft een oplostijdstip."),
             ),
+            # the other way round: only a closed incident has a closing moment (and counts
+            # as handled), only a resolved or closed one a resolution moment
+            models.CheckConstraint(
+                name="incident_closed_at_only_when_closed",
+                condition=models.Q(closed_at__isnull=True) | models.Q(status="closed"),
+                violation_error_message=_(
+                    "Alleen een gesloten incident heeft een sluitingstijdstip; dat zet het sluiten."
+                ),
+            ),
+            models.CheckConstraint(
+                name="incident_resolved_at_only_when_resolved",
+                condition=models.Q(resolved_at__isnull=True) | models.Q(status__in=["resolved", "closed"]),
+                violation_error_message=_(
+                    "Alleen een opgelost incident heeft een oplostijdstip; dat zet het oplossen."
+                ),
+            ),
         ]
 
     # The tracked values as loaded from the database (None: not saved yet).
@@ -147,6 +164,7 @@ class Incident(models.Model):
         ensure_transition_allowed(self._loaded["status"] if self._loaded else None, self.status)
         # A new incident has no resolution or closing moment: those come with the transitions.
         errors: dict[str, Any] = self._stamp_errors() if self._loaded is None else {}
+        errors.update(future_errors(started_at=self.started_at, detected_at=self.detected_at))
         if self.started_at and self.detected_at and self.detected_at < self.started_at:
             errors["detected_at"] = _("Ontdekt kan niet vóór het begin van het incident liggen.")
         if self.started_at and self.resolved_at and self.resolved_at < self.started_at:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.moments import future_errors
 from organisation.models import Service
 
 from ..choices import DDoSVector, FraudReason, ImportKind, MisuseOutcome, TakedownKind, TakedownOutcome
@@ -98,6 +99,11 @@ class DDoSAttack(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("admin:incidents_ddosattack_change", args=[self.pk])
 
+    def clean(self) -> None:
+        errors = future_errors(started_at=self.started_at)
+        if errors:
+            raise ValidationError(errors)
+
 
 def takedown_completed_at(outcome: str, reported_at: datetime | None, taken_down_at: datetime | None) -> Any:
     """When a takedown counts as done: taken offline at `taken_down_at`; never visible at
@@ -121,6 +127,17 @@ class PhishingTakedown(models.Model):
     taken_down_at = models.DateTimeField(_("offline gehaald op"), null=True, blank=True)
     # Derived from outcome and the two dates (takedown_completed_at); a constraint keeps it honest.
     completed_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True, editable=False)
+    # A site that returns after it was taken down is a new takedown, linked to the earlier one
+    # (set by save(): the latest completed takedown of the same normalised URL).
+    earlier = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="returns",
+        verbose_name=_("eerdere takedown van deze URL"),
+    )
     hosting_provider = models.CharField(_("hostingpartij"), max_length=200, blank=True)
     import_batch = models.ForeignKey(
         ImportBatch,
@@ -142,10 +159,12 @@ class PhishingTakedown(models.Model):
             models.Index(fields=["completed_at"], name="takedown_completed_idx"),
         ]
         constraints = [
+            # unique while open: a site that returns after its takedown is a new takedown
             models.UniqueConstraint(
                 fields=["normalised_url"],
-                name="takedown_normalised_url_unique",
-                violation_error_message=_("Deze URL is al gemeld."),
+                condition=models.Q(completed_at__isnull=True),
+                name="takedown_normalised_url_unique_open",
+                violation_error_message=_("Deze URL is al gemeld en nog niet afgehandeld."),
             ),
             models.CheckConstraint(
                 name="takedown_offline_has_time",
@@ -172,17 +191,32 @@ class PhishingTakedown(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.prepare()
+        if self.pk is None and self.earlier_id is None:
+            self.earlier = self.find_earlier()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("admin:incidents_phishingtakedown_change", args=[self.pk])
+
+    def find_earlier(self) -> PhishingTakedown | None:
+        """The latest completed takedown of the same URL before this one was reported."""
+        earlier = PhishingTakedown.objects.filter(normalised_url=self.normalised_url, completed_at__isnull=False)
+        if self.pk is not None:
+            earlier = earlier.exclude(pk=self.pk)
+        if self.reported_at is not None:
+            earlier = earlier.filter(completed_at__lte=self.reported_at)
+        return earlier.order_by("-completed_at", "-pk").first()
 
     def clean(self) -> None:
         try:
             self.normalised_url = normalise_url(self.url)
         except ValidationError as error:
             raise ValidationError({"url": error.messages}) from None
-        duplicate = PhishingTakedown.objects.filter(normalised_url=self.normalised_url).exclude(pk=self.pk).first()
+        errors = future_errors(reported_at=self.reported_at, taken_down_at=self.taken_down_at)
+        if errors:
+            raise ValidationError(errors)
+        same_url = PhishingTakedown.objects.filter(normalised_url=self.normalised_url).exclude(pk=self.pk)
+        duplicate = same_url.filter(completed_at__isnull=True).first()
         if duplicate:
             raise ValidationError(
                 {
@@ -190,6 +224,19 @@ class PhishingTakedown(models.Model):
                     % {"pk": duplicate.pk, "date": f"{timezone.localtime(duplicate.reported_at):%Y-%m-%d}"}
                 }
             )
+        if self.reported_at and self.pk is None:
+            # a return is reported after the earlier takedown was done, never inside it
+            overlapping = same_url.filter(completed_at__gt=self.reported_at, reported_at__lte=self.reported_at).first()
+            if overlapping:
+                raise ValidationError(
+                    {
+                        "reported_at": _(
+                            "Deze URL was op dat moment al gemeld (nummer %(pk)s); een terugkeer wordt gemeld"
+                            " na het offline halen."
+                        )
+                        % {"pk": overlapping.pk}
+                    }
+                )
         if self.outcome == TakedownOutcome.TAKEN_OFFLINE and not self.taken_down_at:
             raise ValidationError({"taken_down_at": _("Vul in wanneer de site offline is gehaald.")})
         if self.taken_down_at and self.reported_at and self.taken_down_at < self.reported_at:
@@ -306,3 +353,8 @@ class FraudAccountRemoval(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:incidents_fraudaccountremoval_change", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = future_errors(removed_at=self.removed_at)
+        if errors:
+            raise ValidationError(errors)

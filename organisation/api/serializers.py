@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from core.moments import future_message, is_future
 from organisation.models import Availability, Department, Person, Service
 
 
@@ -34,7 +35,10 @@ class AvailabilitySerializer(serializers.ModelSerializer):
         fields = ["id", "service", "service_name", "month", "achieved", "note"]
 
     def validate_month(self, value):  # type: ignore[no-untyped-def]
-        return value.replace(day=1)
+        month = value.replace(day=1)
+        if is_future(month):
+            raise serializers.ValidationError(future_message(month))
+        return month
 
 
 class ServiceAvailabilityYearSerializer(serializers.Serializer):

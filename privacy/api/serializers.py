@@ -116,6 +116,7 @@ class SelfAssessmentSerializer(CleanModelSerializer):
             "dpia_required",
             "reasons",
             "notes",
+            "previous",
         ]
         read_only_fields = ["completed_on"]
 
@@ -291,11 +292,35 @@ class WorkshopSessionSerializer(serializers.ModelSerializer):
             "seats_left",
         ]
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        probe = WorkshopSession(
+            starts_at=attrs.get("starts_at", getattr(self.instance, "starts_at", None)),
+            ends_at=attrs.get("ends_at", getattr(self.instance, "ends_at", None)),
+        )
+        try:
+            probe.clean()
+        except DjangoValidationError as exc:
+            raise as_drf_error(exc) from exc
+        return attrs
+
 
 class RegistrationSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     waiting_list = serializers.BooleanField(
         write_only=True, required=False, default=False, help_text="Op de wachtlijst als de sessie vol is"
+    )
+    registered_at = serializers.DateTimeField(
+        required=False,
+        help_text="Wanneer de inschrijving plaatsvond (standaard nu; niet in de toekomst; alleen wie inschrijvingen"
+        " beheert).",
+    )
+    late_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Verplicht als het moment meer dan een dag geleden is.",
     )
 
     class Meta:
@@ -310,6 +335,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
             "registered_at",
             "cancelled_at",
             "waiting_list",
+            "late_reason",
         ]
         read_only_fields = ["attendance"]
         extra_kwargs = {"user": {"required": False}}

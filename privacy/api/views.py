@@ -363,8 +363,14 @@ class RegistrationViewSet(
         user = values.get("user") or request.user
         if user != request.user and not request.user.has_perm("privacy.change_registration"):
             return Response({"user": ["Alleen uzelf inschrijven / you can only register yourself"]}, status=403)
+        at = values.get("registered_at")
+        if at is not None and not request.user.has_perm("privacy.change_registration"):
+            return Response(
+                {"registered_at": ["Alleen wie inschrijvingen beheert, legt een eerder moment vast / not allowed"]},
+                status=403,
+            )
         func = workshops.join_waiting_list if values["waiting_list"] else workshops.register
-        registration = run(func, values["session"], user, actor=request.user)
+        registration = run(func, values["session"], user, actor=request.user, at=at, late_reason=values["late_reason"])
         return Response(self.get_serializer(registration).data, status=status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance: Registration) -> None:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+ALREADY_COMPLETED_MESSAGE = _(
+    "Deze self-assessment is al afgerond; begin een nieuwe ronde (een nieuwe self-assessment met deze als"
+    " vorige ronde)."
+)
 
 
 class Questionnaire(models.Model):
@@ -106,6 +113,16 @@ class SelfAssessment(models.Model):
     dpia_required = models.BooleanField(_("DPIA verplicht"), null=True, blank=True, editable=False)
     reasons = models.JSONField(_("redenen"), default=list, blank=True, editable=False)
     notes = models.TextField(_("opmerkingen"), blank=True)
+    # A completed self-assessment is done; a new round is a new self-assessment linked to it.
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_rounds",
+        verbose_name=_("vorige ronde"),
+        help_text=_("De afgeronde self-assessment waarvan dit een nieuwe ronde is."),
+    )
 
     class Meta:
         ordering = ["-started_on", "-pk"]
@@ -131,12 +148,43 @@ class SelfAssessment(models.Model):
         subject = self.activity or self.service
         return f"{self.questionnaire} — {subject}"
 
+    # completed_on as stored (None: not completed, or not loaded)
+    _stored_completed_on: Any = None
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._stored_completed_on is not None and self.completed_on != self._stored_completed_on:
+            raise ValidationError({"completed_on": ALREADY_COMPLETED_MESSAGE})
+        super().save(*args, **kwargs)
+        self._stored_completed_on = self.completed_on
+
     def get_absolute_url(self) -> str:
         return reverse("admin:privacy_selfassessment_change", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> SelfAssessment:
+        instance = super().from_db(db, field_names, values)
+        instance._stored_completed_on = instance.__dict__.get("completed_on")
+        return instance
 
     def clean(self) -> None:
         if bool(self.activity_id) == bool(self.service_id):
             raise ValidationError(_("Kies een verwerking óf een voorziening / choose an activity or a service."))
+        if self._stored_completed_on is not None and self.completed_on != self._stored_completed_on:
+            raise ValidationError({"completed_on": ALREADY_COMPLETED_MESSAGE})
+        previous = self.previous
+        if previous is not None:
+            if self.pk is not None and previous.pk == self.pk:
+                raise ValidationError({"previous": _("Een ronde kan niet haar eigen vorige ronde zijn.")})
+            if previous.completed_on is None:
+                raise ValidationError({"previous": _("De vorige ronde is nog niet afgerond; rond die eerst af.")})
+            if (previous.activity_id, previous.service_id) != (self.activity_id, self.service_id):
+                raise ValidationError(
+                    {"previous": _("De vorige ronde gaat over een andere verwerking of voorziening.")}
+                )
+            if self.started_on and self.started_on < previous.completed_on:
+                raise ValidationError(
+                    {"started_on": _("Een nieuwe ronde begint niet vóór de afronding van de vorige.")}
+                )
 
 
 class Answer(models.Model):

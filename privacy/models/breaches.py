@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -12,8 +12,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.moments import future_errors
+
 # Art. 33(1): notify the AP within 72 hours of becoming aware.
 NOTIFICATION_WINDOW = timedelta(hours=72)
+
+
+def notification_deadline(aware_at: datetime) -> datetime:
+    """72 hours of absolute time after `aware_at`, also across a change of summer time
+    (an aware datetime plus a timedelta moves the wall clock, not the hours)."""
+    return (aware_at.astimezone(UTC) + NOTIFICATION_WINDOW).astimezone(aware_at.tzinfo)
+
+
 # The facts the notification's timeliness rests on: frozen once reported to the AP; only an
 # explicit correction with a reason (privacy.breaches.correct_reported_facts) changes them.
 REPORTED_FACTS = ("aware_at", "reported_to_ap_at")
@@ -173,6 +183,12 @@ class DataBreach(models.Model):
             raise ValidationError(errors)
         if self.reported_to_ap_at and self.aware_at and self.aware_at > self.reported_to_ap_at:
             raise ValidationError({"aware_at": _("Ligt na de melding bij de AP / later than the report to the AP.")})
+        errors = future_errors(aware_at=self.aware_at, started_at=self.started_at, ended_at=self.ended_at)
+        if errors:
+            raise ValidationError(errors)
+        if self.started_at and self.ended_at and self.ended_at < self.started_at:
+            message = _("Het datalek kan niet eindigen voordat het begon (geëindigd op ligt vóór begonnen op).")
+            raise ValidationError({"started_at": message, "ended_at": message})
         if (
             self.subjects_decision == self.SubjectsDecision.INFORM
             and self.subjects_informed_on
@@ -182,7 +198,7 @@ class DataBreach(models.Model):
 
     @property
     def deadline(self) -> datetime:
-        return self.aware_at + NOTIFICATION_WINDOW
+        return notification_deadline(self.aware_at)
 
     @property
     def clock_running(self) -> bool:

@@ -5,9 +5,12 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from core.moments import future_errors
 
 # Art. 9(1) special categories: (field name, label). Each is a flag on the activity.
 SPECIAL_CATEGORIES = [
@@ -167,6 +170,11 @@ class ProcessingActivity(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:privacy_processingactivity_change", args=[self.pk])
+
+    def clean(self) -> None:
+        errors = future_errors(registered_on=self.registered_on)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def special_categories(self) -> list[str]:

@@ -143,6 +143,11 @@ class WorkshopSession(models.Model):
     def uid(self) -> str:
         return f"session-{self.pk}@waarborg"
 
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            message = _("Een sessie eindigt na haar begin (eindigt om ligt niet na begint om).")
+            raise ValidationError({"starts_at": message, "ends_at": message})
+
     def seats_left(self) -> int:
         registered = getattr(self, "registered_count", None)
         if registered is None:

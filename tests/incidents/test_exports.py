@@ -113,7 +113,9 @@ def test_the_calamity_admin_export_follows_the_annual_figure_filter(
 ):
     for year in (2020, 2021, 2021):
         incident = make_incident(started_at=T0.replace(year=year), detected_at=T0.replace(year=year))
-        services.declare_calamity(incident, "tactical", "reden", security_officer, at=T0.replace(year=year))
+        services.declare_calamity(
+            incident, "tactical", "reden", security_officer, at=T0.replace(year=year), late_reason="logboek"
+        )
     rows = csv_rows(
         client_as(auditor).get(reverse("admin:incidents_calamity_export"), {"calamities": "2021", "_format": "csv"})
     )

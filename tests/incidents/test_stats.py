@@ -20,7 +20,7 @@ def fill(year: int, n: int, make_incident, user) -> None:  # type: ignore[no-unt
     for i in range(n):
         at = local(year, 1 + i % 12, 10, 12)
         incident = make_incident(status=Status.CLOSED, started_at=at, detected_at=at, resolved_at=at, closed_at=at)
-        services.declare_calamity(incident, CalamityLevel.OPERATIONAL, "reden", user, at=at)
+        services.declare_calamity(incident, CalamityLevel.OPERATIONAL, "reden", user, at=at, late_reason="logboek")
         DDoSAttack.objects.create(started_at=at, vector="syn_flood", peak_gbps=Decimal(i + 1))
         PhishingTakedown.objects.create(
             url=f"https://digid-{year}-{i}.example.com", reported_at=at, outcome="taken_offline", taken_down_at=at

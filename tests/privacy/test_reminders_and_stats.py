@@ -122,7 +122,10 @@ def test_annual_figures_count_what_happened_in_the_year(year_2021):
         "dpias": 1,
         "data_breaches": 2,
         "data_breaches_reported_late": 1,
+        "data_breaches_not_reported": 0,
         "workshop_sessions": 2,
+        "avg_workshop_sessions": 0,
+        "onboarding_sessions": 2,
         "workshop_attendees": 1,
     }
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from incidents import services
@@ -161,7 +162,9 @@ def test_model_a_resolution_moment_on_an_incident_in_follow_up_is_refused(incide
 
 
 def test_an_incident_with_a_closing_moment_but_not_closed_never_counts_as_handled(incident):
-    """A row written before this rule (or past the model) still does not count."""
-    Incident.objects.filter(pk=incident.pk).update(closed_at=T0 + timedelta(hours=1))
+    """Past the model, the database refuses the row (constraint incident_closed_at_only_when_closed);
+    and the count asks for the status as well."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(closed_at=T0 + timedelta(hours=1))
     assert annual_figures(2021)["incidents_handled"] == 0
     assert sum(month["incidents_handled"] for month in monthly_counts(2021)) == 0
