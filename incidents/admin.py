@@ -19,7 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import FollowUpAction
-from core.admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
+from core.admin_base import PickerLabelMixin, ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
 
 from . import services, stats
@@ -77,7 +77,7 @@ def year_filter(field: str, title: Any) -> type[admin.SimpleListFilter]:
     return YearFilter
 
 
-class FollowUpActionInline(GenericTabularInline):
+class FollowUpActionInline(PickerLabelMixin, GenericTabularInline):
     model = FollowUpAction
     ct_field = "source_type"
     ct_fk_field = "source_id"
