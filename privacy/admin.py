@@ -639,8 +639,24 @@ class WorkshopSeriesAdmin(ExportMixin, WaarborgAdmin):
         return format_html('<a href="{}">{}</a>', obj.feed_url(), _("feed"))
 
 
+class AttendanceForm(forms.ModelForm):
+    """Attendance of an existing registration: only for a session that has started and was
+    not cancelled (the rule is workshops.check_attendance; saving goes through mark_attendance)."""
+
+    class Meta:
+        model = Registration
+        fields = ["attendance"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk is not None and "attendance" in self.changed_data and data.get("attendance"):
+            workshops.check_attendance(self.instance)
+        return data
+
+
 class RegistrationInline(admin.TabularInline):
     model = Registration
+    form = AttendanceForm
     extra = 0
     fields = ["user", "status", "attendance", "registered_at"]
     readonly_fields = ["user", "status", "registered_at"]
@@ -668,6 +684,19 @@ class WorkshopSessionAdmin(ExportMixin, WaarborgAdmin):
         if change:
             workshops.session_changed(obj, set(form.changed_data), actor=request.user)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Registration:
+            super().save_formset(request, form, formset, change)
+            return
+        # Attendance through the workflow (checked, logged); nothing else of a registration
+        # is edited here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            attendance = row.cleaned_data.get("attendance") if row.has_changed() else None
+            if row.instance.pk is not None and attendance:
+                workshops.mark_attendance(Registration.objects.filter(pk=row.instance.pk), attendance, request.user)
+                formset.changed_objects.append((row.instance, ["attendance"]))
+
     @admin.display(description=_("ingeschreven"))
     def registered(self, obj: WorkshopSession) -> int:
         return obj.registered_count
@@ -684,6 +713,10 @@ class RegistrationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.instance.pk is not None and "attendance" in self.changed_data and data.get("attendance"):
+            workshops.check_attendance(self.instance)
+        if self.instance.pk is None and data.get("attendance"):
+            raise ValidationError(_("Aanwezigheid leg je vast na de sessie, op een bestaande inschrijving"))
         session, user = data.get("session"), data.get("user")
         if self.instance.pk is None and session and user:
             if (
