@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from compliance.forms import DossierForm, EvidenceForm, SubmitForm
 from compliance.models import CheckStatus, ControlCheck, Evidence, Policy
 from core.access import notify_access
 
+MY_CHECKS_PER_PAGE = 50
+
 
 @login_required
 @permission_required("compliance.view_controlcheck", raise_exception=True)
@@ -24,11 +27,15 @@ def my_checks(request: HttpRequest) -> HttpResponse:
     queryset = (
         ControlCheck.objects.assigned_to(request.user)
         .with_overdue()
-        .select_related("control")
-        .order_by("due_date", "control__code")
+        .by_urgency()
+        .select_related("control", "owner", "evidence_owner")
     )
     checks = ControlCheckFilter(request.GET or {"status": ""}, queryset=queryset, request=request)
-    return render(request, "compliance/my_checks.html", {"filter": checks, "checks": checks.qs[:500]})
+    page = Paginator(checks.qs, MY_CHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    # A yes/no filter with another value would silently show everything: say so.
+    bad_filter = any(request.GET.get(name, "") not in ("", "true", "false") for name in ("overdue", "this_month"))
+    context = {"filter": checks, "checks": page, "page_obj": page, "bad_filter": bad_filter}
+    return render(request, "compliance/my_checks.html", context)
 
 
 def _visible_check(request: HttpRequest, pk: int) -> ControlCheck:

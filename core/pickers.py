@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -28,6 +28,7 @@ class PickerLabel:
     select_related: tuple[str, ...] = ()
     ordering: tuple[str, ...] = ()
     filter: dict[str, Any] | None = None
+    column: Callable[[Any], str] | None = None
 
 
 _labels: dict[type[Model], PickerLabel] = {}
@@ -39,10 +40,43 @@ def register_label(
     select_related: Iterable[str] = (),
     ordering: Iterable[str] = (),
     filter: dict[str, Any] | None = None,
+    column: Callable[[Any], str] | None = None,
 ) -> None:
     """Show records of `model` in pickers and choice lists as `label(obj)`; the picker loads
-    `select_related` with them, sorts by `ordering` and offers only records matching `filter`."""
-    _labels[model] = PickerLabel(label, tuple(select_related), tuple(ordering), filter)
+    `select_related` with them, sorts by `ordering` and offers only records matching `filter`.
+    `column(obj)` is how an admin list shows them (it may use nothing the list did not load)."""
+    _labels[model] = PickerLabel(label, tuple(select_related), tuple(ordering), filter, column)
+
+
+_columns: dict[tuple[type[Model], str], Callable[[Any], str]] = {}
+
+
+def list_column(model: type[Model], name: Any) -> Any:
+    """The list_display entry `name` of `model`: a foreign key to a model with a registered
+    column (a user) becomes a column showing it by name, sortable as before."""
+    if not isinstance(name, str):
+        return name
+    key = (model, name)
+    if key in _columns:
+        return _columns[key]
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a method or an admin attribute: left as it is
+        return name
+    entry = _labels.get(field.related_model) if getattr(field, "many_to_one", False) else None
+    if entry is None or entry.column is None:
+        return name
+    show = entry.column
+
+    def column(obj: Any) -> str:
+        value = getattr(obj, name)
+        return show(value) if value is not None else "-"
+
+    column.short_description = field.verbose_name  # type: ignore[attr-defined]
+    column.admin_order_field = name  # type: ignore[attr-defined]
+    column.__name__ = name
+    _columns[key] = column
+    return column
 
 
 def label_for(obj: Any) -> str:

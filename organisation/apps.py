@@ -29,6 +29,10 @@ def person_label(person: object) -> str:
     return f"{name} ({person.department.name})"  # type: ignore[attr-defined]
 
 
+def full_name(user: object) -> str:
+    return user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
+
+
 def user_label(user: object) -> str:
     name = user.get_full_name() or user.get_username()  # type: ignore[attr-defined]
     person = getattr(user, "person", None)
@@ -48,6 +52,7 @@ def register_picker_labels() -> None:
         select_related=["person__department"],
         ordering=["last_name", "first_name", "username"],
         filter={"is_active": True},
+        column=full_name,
     )
     register_label(
         Person,

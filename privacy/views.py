@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from . import invitations, workshops
 from .filters import WorkshopSessionFilter
 from .models import Registration, WorkshopSeries, WorkshopSession
+
+PER_PAGE = 50  # rows per page of a long list
 
 
 def permission_required(perm: str) -> Any:
@@ -59,14 +62,16 @@ def calendar(request: HttpRequest) -> HttpResponse:
         .with_seats()
     )
     sessions = WorkshopSessionFilter(request.GET, queryset=upcoming)
+    page = Paginator(sessions.qs, PER_PAGE).get_page(request.GET.get("page"))
     mine = dict(
-        Registration.objects.filter(user=request.user, session__in=sessions.qs)
+        Registration.objects.filter(user=request.user, session__in=[session.pk for session in page])
         .exclude(status=Registration.Status.CANCELLED)
         .values_list("session_id", "status")
     )
     context = {
         "filter": sessions,
-        "sessions": [(session, mine.get(session.pk)) for session in sessions.qs],
+        "page_obj": page,
+        "sessions": [(session, mine.get(session.pk)) for session in page],
         "series": WorkshopSeries.objects.filter(active=True),
         "can_register": True,
         "Status": Registration.Status,
@@ -79,9 +84,12 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def my_registrations(request: HttpRequest) -> HttpResponse:
     registrations = Registration.objects.filter(user=request.user).select_related("session__series")
     now = timezone.now()
+    past = registrations.filter(session__starts_at__lte=now).order_by("-session__starts_at", "-pk")
+    page = Paginator(past, PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "upcoming": [r for r in registrations if r.session.starts_at > now],
-        "past": [r for r in registrations if r.session.starts_at <= now],
+        "upcoming": registrations.filter(session__starts_at__gt=now).order_by("session__starts_at", "pk"),
+        "past": page,
+        "page_obj": page,
         "Status": Registration.Status,
     }
     return render(request, "privacy/my_registrations.html", context)
@@ -150,5 +158,6 @@ def series_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @permission_required("privacy.view_all_registrations")
 def completion(request: HttpRequest) -> HttpResponse:
-    context = {"rows": workshops.completion_per_department(), "overdue": workshops.overdue()}
+    page = Paginator(workshops.overdue(), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"rows": workshops.completion_per_department(), "overdue": page, "page_obj": page}
     return render(request, "privacy/completion.html", context)
