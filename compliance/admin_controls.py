@@ -19,9 +19,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from compliance import dossier, stats
-from compliance.controls import accept_check, reject_check, retire_control, submit_check
+from compliance.controls import accept_check, can_review, reject_check, retire_control, submit_check
 from compliance.evidence import add_evidence, attach_document, check_upload
-from compliance.forms import FrameworkUploadForm
+from compliance.forms import FrameworkUploadForm, ReviewForm
 from compliance.frameworks import FrameworkImportError, import_framework
 from compliance.models import (
     Applicability,
@@ -37,6 +37,7 @@ from compliance.models import (
 from core.admin_base import WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
 from core.moments import is_future
+from core.record_actions import RecordAction, RecordActionsMixin
 
 
 def state_label(state: str) -> str:
@@ -302,8 +303,40 @@ class CheckActionForm(ActionForm):
     )
 
 
+class RejectForm(ReviewForm):
+    note = forms.CharField(label=_("Reden van afkeuren"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def review_actions(check: ControlCheck, user: Any) -> list[RecordAction]:
+    """Accept or reject on the check's own page: for a reviewer who is not the submitter."""
+    if check.status != CheckStatus.SUBMITTED or not can_review(check, user):
+        return []
+    intro = [
+        _("Ingediend resultaat: %(result)s") % {"result": check.get_result_display() or "—"},
+        _("Conclusie van de indiener: %(conclusion)s") % {"conclusion": check.conclusion or "—"},
+    ]
+    return [
+        RecordAction(
+            name="accepteren",
+            label=_("Accepteren"),
+            form_class=ReviewForm,
+            run=lambda obj, who, data: accept_check(obj, who, note=data["note"]),
+            success=_("Controle geaccepteerd."),
+            intro=intro,
+        ),
+        RecordAction(
+            name="afkeuren",
+            label=_("Afkeuren"),
+            form_class=RejectForm,
+            run=lambda obj, who, data: reject_check(obj, who, data["note"]),
+            success=_("Controle afgekeurd; de eigenaar kan opnieuw indienen."),
+            intro=intro,
+        ),
+    ]
+
+
 @admin.register(ControlCheck)
-class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
+class ControlCheckAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
     list_filter = [
         MineFilter,
@@ -349,6 +382,9 @@ class ControlCheckAdmin(ExportMixin, WaarborgAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ControlCheck]:
         queryset = super().get_queryset(request).with_overdue()  # type: ignore[attr-defined]
         return queryset.visible_to(request.user)
+
+    def get_record_actions(self, request: HttpRequest, obj: Any) -> list[RecordAction]:
+        return review_actions(obj, request.user)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         if obj is not None and obj.is_read_only:

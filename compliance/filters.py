@@ -74,6 +74,7 @@ class ControlCheckFilter(django_filters.FilterSet):
     due_to = django_filters.DateFilter(field_name="due_date", lookup_expr="lte", label=_("uiterlijk tot en met"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("achterstallig"))
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("aan mij toegewezen"))
+    this_month = django_filters.BooleanFilter(method="filter_this_month", label=_("uiterlijk deze maand"))
 
     class Meta:
         model = ControlCheck
@@ -81,6 +82,11 @@ class ControlCheckFilter(django_filters.FilterSet):
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset.overdue() if value else queryset.not_overdue()  # type: ignore[attr-defined]
+
+    def filter_this_month(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        if not value:
+            return queryset
+        return queryset.due_in_month()  # type: ignore[attr-defined]
 
     def filter_mine(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         user = getattr(self.request, "user", None)

@@ -23,6 +23,14 @@ class SubmitForm(forms.Form):
     conclusion = forms.CharField(label=_("Conclusie"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class ReviewForm(forms.Form):
+    """Accept (the note is optional) or reject (the note is the reason, required by reject_check)."""
+
+    note = forms.CharField(
+        label=_("Toelichting van de beoordelaar"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
 class FrameworkUploadForm(forms.Form):
     file = forms.FileField(label=_("YAML-bestand (framework-library)"))
 

@@ -3,17 +3,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from compliance.controls import can_submit, submit_check
+from compliance.controls import accept_check, can_review, can_submit, reject_check, submit_check
 from compliance.evidence import add_evidence, can_download
 from compliance.filters import ControlCheckFilter
-from compliance.forms import EvidenceForm, SubmitForm
+from compliance.forms import EvidenceForm, ReviewForm, SubmitForm
 from compliance.models import CheckStatus, ControlCheck, Evidence, Policy
 from core.access import notify_access
+
+MY_CHECKS_PER_PAGE = 50
 
 
 @login_required
@@ -23,11 +26,15 @@ def my_checks(request: HttpRequest) -> HttpResponse:
     queryset = (
         ControlCheck.objects.assigned_to(request.user)
         .with_overdue()
-        .select_related("control")
-        .order_by("due_date", "control__code")
+        .by_urgency()
+        .select_related("control", "owner", "evidence_owner")
     )
     checks = ControlCheckFilter(request.GET or {"status": ""}, queryset=queryset, request=request)
-    return render(request, "compliance/my_checks.html", {"filter": checks, "checks": checks.qs[:500]})
+    page = Paginator(checks.qs, MY_CHECKS_PER_PAGE).get_page(request.GET.get("page"))
+    # A yes/no filter with another value would silently show everything: say so.
+    bad_filter = any(request.GET.get(name, "") not in ("", "true", "false") for name in ("overdue", "this_month"))
+    context = {"filter": checks, "checks": page, "page_obj": page, "bad_filter": bad_filter}
+    return render(request, "compliance/my_checks.html", context)
 
 
 def _visible_check(request: HttpRequest, pk: int) -> ControlCheck:
@@ -47,6 +54,8 @@ def check_page(request: HttpRequest, pk: int) -> HttpResponse:
         "may_submit": can_submit(check, request.user) and check.status in (CheckStatus.OPEN, CheckStatus.REJECTED),
         "evidence_form": EvidenceForm(),
         "submit_form": SubmitForm(initial={"result": check.result, "conclusion": check.conclusion}),
+        "may_review": check.status == CheckStatus.SUBMITTED and can_review(check, request.user),
+        "review_form": ReviewForm(),
     }
     return render(request, "compliance/check_detail.html", context)
 
@@ -86,6 +95,35 @@ def check_submit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Controle ingediend ter beoordeling."))
     return redirect(check.get_absolute_url())
+
+
+def _review(request: HttpRequest, pk: int, decide: Any, success: str) -> HttpResponse:
+    """Accept or reject on the check's page; the domain function decides (four eyes, reason)."""
+    check = _visible_check(request, pk)
+    form = ReviewForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        decide(check, request.user, note)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect(check.get_absolute_url())
+
+
+@login_required
+@require_POST
+def check_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(
+        request, pk, lambda check, user, note: accept_check(check, user, note=note), _("Controle geaccepteerd.")
+    )
+
+
+@login_required
+@require_POST
+def check_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    return _review(request, pk, reject_check, _("Controle afgekeurd; de eigenaar kan opnieuw indienen."))
 
 
 def _file_response(field: Any, filename: str, content_type: str) -> FileResponse:

@@ -8,6 +8,10 @@ from django.http import HttpRequest
 from core.admin_base import ReadOnlyAdmin
 from core.admin_export import ExportMixin
 from core.models import Event, HistorySeal, Reminder
+from core.pickers import install
+
+# Pickers answer to the people who edit the record, not only to those who may list the target.
+install(admin.site)
 
 
 @admin.register(Event)

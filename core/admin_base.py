@@ -11,9 +11,27 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from .filters import MAX_YEAR, MIN_YEAR
+from .pickers import field_choice_label, list_column
 
 
-class WaarborgAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
+class PickerLabelMixin:
+    """Selects and pickers show people by full name and department (see core/pickers.py)."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+        return field_choice_label(formfield, db_field.related_model)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        return field_choice_label(formfield, db_field.related_model)
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        """Owners and other people in a list by full name, not by user name."""
+        names = super().get_list_display(request)  # type: ignore[misc]
+        return [list_column(self.model, name) for name in names]  # type: ignore[attr-defined]
+
+
+class WaarborgAdmin(PickerLabelMixin, AuditlogHistoryAdminMixin, admin.ModelAdmin):
     """The admin's "History" button shows the full change history (admin, API and
     tasks alike), not only changes made through the admin."""
 

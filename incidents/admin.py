@@ -20,9 +20,10 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import FollowUpAction
-from core.admin_base import ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
+from core.admin_base import PickerLabelMixin, ReadOnlyAdmin, WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
 from core.moments import event_moment
+from core.record_actions import RecordAction, RecordActionsMixin
 
 from . import services, stats
 from .choices import CalamityLevel, ImportKind, Status
@@ -79,7 +80,7 @@ def year_filter(field: str, title: Any) -> type[admin.SimpleListFilter]:
     return YearFilter
 
 
-class FollowUpActionInline(GenericTabularInline):
+class FollowUpActionInline(PickerLabelMixin, GenericTabularInline):
     model = FollowUpAction
     ct_field = "source_type"
     ct_fk_field = "source_id"
@@ -159,8 +160,85 @@ class CalamityInline(admin.StackedInline):
         return False  # declared through Calamities › add, which records who, when and why
 
 
+class TransitionForm(forms.Form):
+    note = forms.CharField(
+        label=_("opmerking voor de tijdlijn"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class StampedTransitionForm(TransitionForm):
+    at = forms.DateTimeField(
+        label=_("ander tijdstip (leeg: nu)"),
+        required=False,
+        help_text=_("Alleen als het echte moment eerder lag; vraagt een reden, die op de tijdlijn komt."),
+    )
+    reason = forms.CharField(label=_("reden voor een ander tijdstip"), required=False)
+
+
+class DeclareCalamityForm(forms.Form):
+    level = forms.ChoiceField(label=_("niveau"), choices=CalamityLevel.choices)
+    reason = forms.CharField(label=_("reden"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _transition(status: str) -> Any:
+    def run(incident: Incident, user: Any, data: dict[str, Any]) -> Any:
+        return services.transition(
+            incident, status, user, data.get("note") or "", at=data.get("at"), reason=data.get("reason") or ""
+        )
+
+    return run
+
+
+def incident_actions(request: HttpRequest, incident: Incident, may_change: bool) -> list[RecordAction]:
+    """The buttons on an incident's page: the next statuses, and declaring or raising a calamity."""
+    actions: list[RecordAction] = []
+    if may_change:
+        for status in allowed_next(incident.status):
+            label = Status(status).label
+            actions.append(
+                RecordAction(
+                    name=f"status-{status}",
+                    label=_("Naar ‘%(status)s’") % {"status": label},
+                    form_class=StampedTransitionForm if status in services.STAMPED else TransitionForm,
+                    run=_transition(status),
+                    success=_("Het incident staat nu op ‘%(status)s’.") % {"status": label},
+                )
+            )
+    calamity = Calamity.objects.filter(incident=incident).first()
+    if calamity is None and request.user.has_perm("incidents.add_calamity"):
+        reasons = incident.escalation_reasons()
+        intro = (
+            [_("Voorstel: opschalen naar calamiteit. Overschreden drempels:"), *reasons]
+            if reasons
+            else [_("Geen voorstel tot opschalen: dit incident overschrijdt geen drempel.")]
+        )
+        actions.append(
+            RecordAction(
+                name="calamiteit",
+                label=_("Opschalen naar calamiteit"),
+                form_class=DeclareCalamityForm,
+                run=lambda obj, user, data: services.declare_calamity(obj, data["level"], data["reason"], user),
+                success=_("De calamiteit is afgekondigd en staat op de tijdlijn."),
+                intro=intro,
+                initial={"reason": "\n".join(str(r) for r in reasons)},
+            )
+        )
+    elif calamity is not None and request.user.has_perm("incidents.change_calamity"):
+        actions.append(
+            RecordAction(
+                name="calamiteit-opschalen",
+                label=_("Calamiteit opschalen"),
+                form_class=DeclareCalamityForm,
+                run=lambda obj, user, data: services.escalate_calamity(obj, data["level"], data["reason"], user),
+                success=_("De calamiteit is opgeschaald en staat op de tijdlijn."),
+                intro=[_("Huidig niveau: %(level)s") % {"level": calamity.get_level_display()}],
+            )
+        )
+    return actions
+
+
 @admin.register(Incident)
-class IncidentAdmin(ExportMixin, WaarborgAdmin):
+class IncidentAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     form = IncidentForm
     list_display = [
         "reference",
@@ -222,6 +300,9 @@ class IncidentAdmin(ExportMixin, WaarborgAdmin):
         if not reasons:
             return "—"
         return format_html_join("", "<div>{}</div>", ((reason,) for reason in reasons))
+
+    def get_record_actions(self, request: HttpRequest, obj: Any) -> list[RecordAction]:
+        return incident_actions(request, obj, self.has_change_permission(request, obj))
 
     def save_model(self, request: HttpRequest, obj: Incident, form: Any, change: bool) -> None:
         obj.changed_by = request.user

@@ -40,6 +40,44 @@ def change_status(incident: Incident, status: str, actor: Any, note: str = "") -
     return incident
 
 
+# The moment each status sets by itself (the transition is the moment).
+STAMPED = {Status.RESOLVED: "resolved_at", Status.CLOSED: "closed_at"}
+
+
+def transition(
+    incident: Incident, status: str, actor: Any, note: str = "", at: datetime | None = None, reason: str = ""
+) -> Incident:
+    """A status button: move to `status` now. Resolving and closing take this moment; another
+    moment (an outage that ended before it was registered) only with a reason, which lands on
+    the timeline beside the change. Refused: a moment in the future or before the start."""
+    if at is not None:
+        field = STAMPED.get(status)
+        if field is None:
+            raise ValidationError({"at": gettext_lazy("Alleen oplossen en sluiten leggen een tijdstip vast.")})
+        if not (reason or "").strip():
+            raise ValidationError({"reason": gettext_lazy("Geef de reden voor een ander tijdstip dan nu.")})
+        if at > timezone.now():
+            raise ValidationError({"at": gettext_lazy("Het tijdstip ligt in de toekomst.")})
+        if at < incident.started_at:
+            raise ValidationError({"at": gettext_lazy("Het tijdstip ligt vóór het begin van het incident.")})
+        if status == Status.CLOSED and incident.resolved_at and at < incident.resolved_at:
+            raise ValidationError({"at": gettext_lazy("Gesloten kan niet vóór het oplossen liggen.")})
+        setattr(incident, field, at)
+        if status == Status.CLOSED and not incident.resolved_at:
+            incident.resolved_at = at
+    with transaction.atomic():
+        change_status(incident, status, actor, note)
+        if at is not None:
+            text = gettext_lazy("Tijdstip %(field)s opgegeven: %(at)s. Reden: %(reason)s") % {
+                "field": Incident._meta.get_field(STAMPED[status]).verbose_name,
+                "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+                "reason": reason.strip(),
+            }
+            add_comment(incident, str(text), actor)
+            log_event(incident, "incident.moment_given", actor=actor, field=STAMPED[status], at=at.isoformat())
+    return incident
+
+
 def add_comment(incident: Incident, text: str, actor: Any) -> TimelineEntry:
     if not (text or "").strip():
         raise ValidationError({"text": gettext_lazy("Een opmerking mag niet leeg zijn.")})

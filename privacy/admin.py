@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_base import WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
 from core.moments import event_moment
+from core.record_actions import RecordAction, RecordActionsMixin
 
 from . import breaches, dpias, scoring, stats, workshops
 from .models import (
@@ -285,8 +286,75 @@ class DPIAForm(forms.ModelForm):
         return data
 
 
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AdviceForm(forms.Form):
+    advice = forms.CharField(label=_("advies FG"), widget=forms.Textarea(attrs={"rows": 4}))
+    on = forms.DateField(label=_("andere datum (leeg: vandaag)"), required=False)
+    reason = forms.CharField(label=_("reden voor een andere datum"), required=False)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("besluit"), choices=DPIA.Decision.choices)
+    notes = forms.CharField(label=_("toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=_("andere datum (leeg: vandaag)"), required=False)
+    reason = forms.CharField(label=_("reden voor een andere datum"), required=False)
+
+
+def dpia_actions(dpia: DPIA) -> list[RecordAction]:
+    """The next steps of a DPIA as buttons (the workflow in privacy.dpias decides)."""
+    Status = DPIA.Status
+    actions = []
+    if dpia.status == Status.DRAFT:
+        actions.append(
+            RecordAction(
+                name="review",
+                label=_("Ter review aanbieden"),
+                form_class=NoteForm,
+                run=lambda obj, user, data: dpias.move(obj, Status.IN_REVIEW, user, data["note"]),
+                success=_("De DPIA is ter review aangeboden."),
+            )
+        )
+    if dpia.status == Status.IN_REVIEW:
+        actions.append(
+            RecordAction(
+                name="concept",
+                label=_("Terug naar concept"),
+                form_class=NoteForm,
+                run=lambda obj, user, data: dpias.move(obj, Status.DRAFT, user, data["note"]),
+                success=_("De DPIA is terug naar concept."),
+            )
+        )
+    if dpia.status in (Status.IN_REVIEW, Status.DPO_ADVICE):
+        actions.append(
+            RecordAction(
+                name="advies",
+                label=_("Advies FG vastleggen"),
+                form_class=AdviceForm,
+                run=lambda obj, user, data: dpias.advise(obj, data["advice"], user, data["on"], data["reason"]),
+                success=_("Het advies van de FG is vastgelegd."),
+                initial={"advice": dpia.dpo_advice},
+            )
+        )
+    if dpia.status == Status.DPO_ADVICE:
+        actions.append(
+            RecordAction(
+                name="besluit",
+                label=_("Besluit vastleggen"),
+                form_class=DecisionForm,
+                run=lambda obj, user, data: dpias.decide_now(
+                    obj, data["decision"], user, data["notes"], data["on"], data["reason"]
+                ),
+                success=_("Het besluit is vastgelegd."),
+            )
+        )
+    return actions
+
+
 @admin.register(DPIA)
-class DPIAAdmin(ExportMixin, WaarborgAdmin):
+class DPIAAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     form = DPIAForm
     list_display = ["title", "activity", "status", "decision", "decided_on", "prior_consultation", "review_on"]
     list_filter = ["status", "decision", "decided_on", figure_filter("dpias", _("jaar besloten"))]
@@ -335,6 +403,9 @@ class DPIAAdmin(ExportMixin, WaarborgAdmin):
         if obj is not None and self.has_change_permission(request, obj):
             fieldsets.append((_("Workflow"), {"fields": ["step", "step_text", "step_decision", "step_date"]}))
         return fieldsets
+
+    def get_record_actions(self, request: HttpRequest, obj: Any) -> list[RecordAction]:
+        return dpia_actions(obj) if self.has_change_permission(request, obj) else []
 
     @admin.display(description=_("raadpleging AP nodig"), boolean=True)
     def prior_consultation(self, obj: DPIA) -> bool:
@@ -460,8 +531,50 @@ class BreachCorrectionForm(forms.Form):
     reason = forms.CharField(label=_("reden van de correctie"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReportToAPForm(forms.Form):
+    reference = forms.CharField(label=_("meldnummer AP"), max_length=60)
+    late_reason = forms.CharField(
+        label=_("reden van de vertraging (na 72 uur)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class NotReportForm(forms.Form):
+    reasons = forms.CharField(label=_("redenen om niet te melden"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def breach_actions(breach: DataBreach) -> list[RecordAction]:
+    """Report to the AP now, or decide not to: while neither has been done."""
+    if breach.reported_to_ap_at or breach.not_reported_decided_at:
+        return []
+    remaining = breach.seconds_remaining()
+    clock = [
+        _("Uiterste meldtermijn: %(deadline)s (%(left)s).")
+        % {"deadline": timezone.localtime(breach.deadline).strftime("%Y-%m-%d %H:%M"), "left": countdown(remaining)}
+    ]
+    return [
+        RecordAction(
+            name="melden",
+            label=_("Melden bij de AP"),
+            form_class=ReportToAPForm,
+            run=lambda obj, user, data: breaches.report_to_ap(
+                obj, timezone.now(), data["reference"], user, data["late_reason"]
+            ),
+            success=_("De melding bij de AP is vastgelegd, met dit moment als meldtijdstip."),
+            intro=clock,
+        ),
+        RecordAction(
+            name="niet-melden",
+            label=_("Besluit niet te melden"),
+            form_class=NotReportForm,
+            run=lambda obj, user, data: breaches.decide_not_to_report(obj, data["reasons"], user),
+            success=_("Het besluit niet te melden is vastgelegd."),
+            intro=clock,
+        ),
+    ]
+
+
 @admin.register(DataBreach)
-class DataBreachAdmin(ExportMixin, WaarborgAdmin):
+class DataBreachAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     form = DataBreachForm
     change_list_template = "admin/privacy/databreach/change_list.html"
     list_display = ["reference", "title", "aware_at", "deadline", "clock", "reported_to_ap_at", "not_reported", "risk"]
@@ -591,6 +704,9 @@ class DataBreachAdmin(ExportMixin, WaarborgAdmin):
         }
         return TemplateResponse(request, "admin/privacy/databreach/correct.html", context)
 
+    def get_record_actions(self, request: HttpRequest, obj: Any) -> list[RecordAction]:
+        return breach_actions(obj) if self.has_change_permission(request, obj) else []
+
     @admin.display(description=_("uiterste meldtermijn"))
     def deadline(self, obj: DataBreach) -> Any:
         return obj.deadline if obj.aware_at else None
@@ -642,8 +758,24 @@ class WorkshopSeriesAdmin(ExportMixin, WaarborgAdmin):
         return format_html('<a href="{}">{}</a>', obj.feed_url(), _("feed"))
 
 
+class AttendanceForm(forms.ModelForm):
+    """Attendance of an existing registration: only for a session that has started and was
+    not cancelled (the rule is workshops.check_attendance; saving goes through mark_attendance)."""
+
+    class Meta:
+        model = Registration
+        fields = ["attendance"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.instance.pk is not None and "attendance" in self.changed_data and data.get("attendance"):
+            workshops.check_attendance(self.instance)
+        return data
+
+
 class RegistrationInline(admin.TabularInline):
     model = Registration
+    form = AttendanceForm
     extra = 0
     fields = ["user", "status", "attendance", "registered_at"]
     readonly_fields = ["user", "status", "registered_at"]
@@ -678,6 +810,19 @@ class WorkshopSessionAdmin(ExportMixin, WaarborgAdmin):
         if change:
             workshops.session_changed(obj, set(form.changed_data), actor=request.user)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Registration:
+            super().save_formset(request, form, formset, change)
+            return
+        # Attendance through the workflow (checked, logged); nothing else of a registration
+        # is edited here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            attendance = row.cleaned_data.get("attendance") if row.has_changed() else None
+            if row.instance.pk is not None and attendance:
+                workshops.mark_attendance(Registration.objects.filter(pk=row.instance.pk), attendance, request.user)
+                formset.changed_objects.append((row.instance, ["attendance"]))
+
     @admin.display(description=_("ingeschreven"))
     def registered(self, obj: WorkshopSession) -> int:
         return obj.registered_count
@@ -707,6 +852,10 @@ class RegistrationForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if self.instance.pk is not None and "attendance" in self.changed_data and data.get("attendance"):
+            workshops.check_attendance(self.instance)
+        if self.instance.pk is None and data.get("attendance"):
+            raise ValidationError(_("Aanwezigheid leg je vast na de sessie, op een bestaande inschrijving"))
         session, user = data.get("session"), data.get("user")
         if self.instance.pk is None and session and data.get("moment") is not None:
             try:

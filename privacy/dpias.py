@@ -99,3 +99,46 @@ def decide(dpia: DPIA, decision: str, actor: Any, on: date | None = None, notes:
     dpia.decision_notes = notes
     _move(dpia, Status.DECIDED, actor, notes)
     return dpia
+
+
+def _given_day(on: date | None, reason: str) -> date | None:
+    """A day other than today for advice or decision: only with a reason, never in the future."""
+    if on is None or on == timezone.localdate():
+        return None
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("De datum ligt in de toekomst")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Geef de reden voor een andere datum dan vandaag")})
+    return on
+
+
+def _note_moment(dpia: DPIA, on: date, reason: str, actor: Any) -> None:
+    """Record the given day and its reason with the step just made (the DPIA's timeline)."""
+    text = _("Datum opgegeven: %(on)s. Reden: %(reason)s") % {"on": on.isoformat(), "reason": reason.strip()}
+    last = dpia.transitions.order_by("-at", "-pk").first()
+    if last is not None:
+        last.note = f"{last.note}\n{text}".strip()
+        last.save(update_fields=["note"])
+    log_event(dpia, "dpia.moment_given", actor=actor, on=on.isoformat(), reason=reason.strip())
+
+
+@transaction.atomic
+def advise(dpia: DPIA, advice: str, actor: Any, on: date | None = None, reason: str = "") -> DPIA:
+    """The advice button: today, or another (past) day with a reason on the timeline."""
+    given = _given_day(on, reason)
+    dpia = record_dpo_advice(dpia, advice, actor, given)
+    if given is not None:
+        _note_moment(dpia, given, reason, actor)
+    return dpia
+
+
+@transaction.atomic
+def decide_now(
+    dpia: DPIA, decision: str, actor: Any, notes: str = "", on: date | None = None, reason: str = ""
+) -> DPIA:
+    """The decision button: today, or another (past) day with a reason on the timeline."""
+    given = _given_day(on, reason)
+    dpia = decide(dpia, decision, actor, given, notes)
+    if given is not None:
+        _note_moment(dpia, given, reason, actor)
+    return dpia

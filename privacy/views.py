@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_GET, require_POST
 from . import invitations, workshops
 from .filters import WorkshopSessionFilter
 from .models import Registration, WorkshopSeries, WorkshopSession
+
+PER_PAGE = 50  # rows per page of a long list
 
 
 def permission_required(perm: str) -> Any:
@@ -36,8 +39,22 @@ def permission_required(perm: str) -> Any:
     return decorator
 
 
+def employee_required(view: Any) -> Any:
+    """Logged in (else to the login page) and an employee (else 403): every role's own
+    workshop duty, whatever the role's permissions on the workshop records."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not workshops.takes_part(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @require_GET
-@permission_required("privacy.view_workshopsession")
+@employee_required
 def calendar(request: HttpRequest) -> HttpResponse:
     upcoming = (
         WorkshopSession.objects.filter(starts_at__gt=timezone.now(), cancelled=False, series__active=True)
@@ -45,29 +62,34 @@ def calendar(request: HttpRequest) -> HttpResponse:
         .with_seats()
     )
     sessions = WorkshopSessionFilter(request.GET, queryset=upcoming)
+    page = Paginator(sessions.qs, PER_PAGE).get_page(request.GET.get("page"))
     mine = dict(
-        Registration.objects.filter(user=request.user, session__in=sessions.qs)
+        Registration.objects.filter(user=request.user, session__in=[session.pk for session in page])
         .exclude(status=Registration.Status.CANCELLED)
         .values_list("session_id", "status")
     )
     context = {
         "filter": sessions,
-        "sessions": [(session, mine.get(session.pk)) for session in sessions.qs],
+        "page_obj": page,
+        "sessions": [(session, mine.get(session.pk)) for session in page],
         "series": WorkshopSeries.objects.filter(active=True),
-        "can_register": request.user.has_perm("privacy.add_registration"),
+        "can_register": True,
         "Status": Registration.Status,
     }
     return render(request, "privacy/calendar.html", context)
 
 
 @require_GET
-@permission_required("privacy.view_registration")
+@employee_required
 def my_registrations(request: HttpRequest) -> HttpResponse:
     registrations = Registration.objects.filter(user=request.user).select_related("session__series")
     now = timezone.now()
+    past = registrations.filter(session__starts_at__lte=now).order_by("-session__starts_at", "-pk")
+    page = Paginator(past, PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "upcoming": [r for r in registrations if r.session.starts_at > now],
-        "past": [r for r in registrations if r.session.starts_at <= now],
+        "upcoming": registrations.filter(session__starts_at__gt=now).order_by("session__starts_at", "pk"),
+        "past": page,
+        "page_obj": page,
         "Status": Registration.Status,
     }
     return render(request, "privacy/my_registrations.html", context)
@@ -85,7 +107,7 @@ def _act(request: HttpRequest, func: Any, *args: Any, success: str) -> HttpRespo
 
 
 @require_POST
-@permission_required("privacy.add_registration")
+@employee_required
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(WorkshopSession, pk=pk)
     text = _("U bent ingeschreven voor %(s)s. De uitnodiging voor uw agenda komt per e-mail.") % {"s": session}
@@ -93,7 +115,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("privacy.add_registration")
+@employee_required
 def join_waiting_list(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(WorkshopSession, pk=pk)
     text = _("U staat op de wachtlijst voor %(s)s. Komt er een plaats vrij, dan krijgt u de uitnodiging.") % {
@@ -103,7 +125,7 @@ def join_waiting_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("privacy.delete_registration")
+@employee_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(Registration, pk=pk, user=request.user)
     text = _("U bent afgemeld voor %(s)s.") % {"s": registration.session}
@@ -111,7 +133,7 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-@permission_required("privacy.view_registration")
+@employee_required
 def invitation(request: HttpRequest, pk: int) -> HttpResponse:
     registration = get_object_or_404(
         Registration.objects.select_related("session__series__organizer", "user"),
@@ -136,5 +158,6 @@ def series_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 @permission_required("privacy.view_all_registrations")
 def completion(request: HttpRequest) -> HttpResponse:
-    context = {"rows": workshops.completion_per_department(), "overdue": workshops.overdue()}
+    page = Paginator(workshops.overdue(), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"rows": workshops.completion_per_department(), "overdue": page, "page_obj": page}
     return render(request, "privacy/completion.html", context)

@@ -25,6 +25,16 @@ from .models import Registration, WorkshopSeries, WorkshopSession
 Status = Registration.Status
 
 
+def takes_part(user: Any) -> bool:
+    """Every employee has the workshop duty, whatever else they do (security officer, auditor,
+    ...): every active account may see the calendar and register, cancel and download the
+    invitation for themselves. Not someone whose employment has ended."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    person = Person.objects.filter(user=user).only("end_date").first()
+    return person is None or person.end_date is None or person.end_date >= timezone.localdate()
+
+
 def _send(registration: Registration, method: str) -> None:
     from .invitations import send_invitation
 
@@ -186,20 +196,32 @@ def session_changed(session: WorkshopSession, changed: set[str], actor: Any = No
     return len(registrations)
 
 
+def check_attendance(registration: Registration, now: datetime | None = None) -> None:
+    """Attendance is recorded only for a registered seat at a session that has started and
+    was not cancelled."""
+    now = now or timezone.now()
+    if registration.status != Status.REGISTERED:
+        raise ValidationError(
+            _("%(r)s is niet ingeschreven; aanwezigheid kan niet / not registered") % {"r": registration}
+        )
+    if registration.session.cancelled:
+        raise ValidationError(
+            _("%(r)s: de sessie is geannuleerd; aanwezigheid kan niet worden vastgelegd") % {"r": registration}
+        )
+    if registration.session.starts_at > now:
+        raise ValidationError(_("%(r)s: de sessie is nog niet begonnen / not started yet") % {"r": registration})
+
+
 @transaction.atomic
 def mark_attendance(registrations: Any, attendance: str, actor: Any = None) -> int:
-    """Mark attended / absent / excused for registrations of sessions that have started."""
+    """Mark attended / absent / excused for registrations of sessions that have started and
+    were not cancelled."""
     if attendance not in Registration.Attendance.values or not attendance:
         raise ValidationError(_("Onbekende aanwezigheid / unknown attendance"))
     now = timezone.now()
     rows = list(registrations.select_related("session"))
     for registration in rows:
-        if registration.status != Status.REGISTERED:
-            raise ValidationError(
-                _("%(r)s is niet ingeschreven; aanwezigheid kan niet / not registered") % {"r": registration}
-            )
-        if registration.session.starts_at > now:
-            raise ValidationError(_("%(r)s: de sessie is nog niet begonnen / not started yet") % {"r": registration})
+        check_attendance(registration, now)
     for registration in rows:
         registration.attendance = attendance
         registration.save(update_fields=["attendance"])

@@ -4,7 +4,7 @@ checks, the evidence on each check, and policies with a review cycle."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -199,6 +199,29 @@ class ControlCheckQuerySet(models.QuerySet["ControlCheck"]):
                 output_field=BooleanField(),
             )
         )
+
+    def by_urgency(self, today: date | None = None) -> ControlCheckQuerySet:
+        """Most urgent first: overdue and still to be done by its owner, then to be done (by due
+        date), then submitted and waiting for a reviewer, then accepted. The start page and
+        "Mijn controles" order with this one rule."""
+        today = today or timezone.localdate()
+        to_do = Q(status__in=[CheckStatus.OPEN, CheckStatus.REJECTED])
+        return self.annotate(
+            urgency=Case(
+                When(to_do & Q(due_date__lt=today), then=Value(0)),
+                When(to_do, then=Value(1)),
+                When(status=CheckStatus.SUBMITTED, then=Value(2)),
+                default=Value(3),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("urgency", "due_date", "control__code", "pk")
+
+    def due_in_month(self, today: date | None = None) -> ControlCheckQuerySet:
+        """Due in the current calendar month (whatever their status)."""
+        today = today or timezone.localdate()
+        first = today.replace(day=1)
+        following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+        return self.filter(due_date__gte=first, due_date__lt=following)
 
     def assigned_to(self, user: Any) -> ControlCheckQuerySet:
         return self.filter(Q(owner=user) | Q(evidence_owner=user))
