@@ -13,8 +13,9 @@ A dossier is a ZIP with
   only, so the hash recorded at upload is the hash at acceptance.
 
 Verification happens while the dossier is built: each file is hashed as it is copied into
-the ZIP. A file changed on disk since it was recorded is marked `GEWIJZIGD` (changed) in the
-PDF and the manifest, and `sha256sum -c` reports it as FAILED, because SHA256SUMS holds the
+the ZIP, read in chunks from local disk or the S3 bucket alike (core/storage.py). A file
+changed in storage since it was recorded is marked `GEWIJZIGD` (changed) in the PDF and the
+manifest, and `sha256sum -c` reports it as FAILED, because SHA256SUMS holds the
 recorded hash, not the current one. A missing file is marked `ONTBREEKT` (missing).
 """
 
@@ -37,6 +38,7 @@ from django.utils.translation import gettext as _
 
 from compliance.models import Control, ControlCheck, Evidence
 from core.exporters import BaseExporter, csv_writer, register_exporter
+from core.storage import copy_hashed
 
 PDF_NAME = "dossier.pdf"
 MANIFEST_NAME = "manifest.csv"
@@ -162,12 +164,8 @@ def evidence_path(check: ControlCheck, evidence: Evidence) -> str:
 
 
 def _copy_hashed(evidence: Evidence, target: IO[bytes]) -> str:
-    digest = hashlib.sha256()
-    with evidence.file.open("rb") as source:
-        for chunk in iter(lambda: source.read(CHUNK), b""):
-            digest.update(chunk)
-            target.write(chunk)
-    return digest.hexdigest()
+    """Copy the stored file in chunks (local disk or S3), hashing it on the way."""
+    return copy_hashed(evidence.file.storage, evidence.file.name, target)
 
 
 def _items(dossier: Dossier) -> Iterator[tuple[ControlCheck, list[Evidence]]]:

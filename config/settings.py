@@ -190,6 +190,27 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
+# Evidence, policy documents and export files on an S3 bucket instead of DJANGO_MEDIA_ROOT
+# (core/s3storage.py): private (no ACL, no URL), never overwritten, encrypted at rest.
+# Credentials from EVIDENCE_S3_ACCESS_KEY_FILE / EVIDENCE_S3_SECRET_KEY_FILE, or else boto3's
+# usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_SHARED_CREDENTIALS_FILE, a role).
+EVIDENCE_STORAGE = env("EVIDENCE_STORAGE", "local").strip().lower()
+if EVIDENCE_STORAGE not in {"local", "s3"}:
+    raise ValueError(f"EVIDENCE_STORAGE: expected local or s3, not {EVIDENCE_STORAGE!r}")
+if EVIDENCE_STORAGE == "s3":
+    STORAGES["default"] = {
+        "BACKEND": "core.s3storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": env("EVIDENCE_S3_BUCKET"),
+            "location": env("EVIDENCE_S3_PREFIX", "").strip("/"),
+            "endpoint_url": env("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": env("EVIDENCE_S3_REGION") or None,
+            "access_key": env("EVIDENCE_S3_ACCESS_KEY") or None,
+            "secret_key": env("EVIDENCE_S3_SECRET_KEY") or None,
+            "server_side_encryption": env("EVIDENCE_S3_SSE", "AES256"),
+            "kms_key_id": env("EVIDENCE_S3_KMS_KEY_ID"),
+        },
+    }
 
 
 def email_settings(url: str) -> dict[str, object]:
@@ -417,6 +438,12 @@ DOSSIER_SYNC_MAX_BYTES = envint("DOSSIER_SYNC_MAX_BYTES", 50 * 1024 * 1024)
 CELERY_BEAT_SCHEDULE["generate-checks"] = {
     "task": "compliance.tasks.generate_checks",
     "schedule": crontab(hour=2, minute=30),
+}
+# Weekly: every stored evidence file and policy document against its recorded SHA-256
+# (compliance/verification.py); mismatches and missing files go to the security officers.
+CELERY_BEAT_SCHEDULE["verify-evidence"] = {
+    "task": "compliance.tasks.verify_evidence",
+    "schedule": crontab(day_of_week="sunday", hour=4, minute=40),
 }
 
 

@@ -5,6 +5,7 @@ Every view and endpoint gets an access test per role (see tests/accounts/test_ro
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from datetime import date
 
@@ -15,8 +16,11 @@ from rest_framework.test import APIClient
 
 from accounts import roles
 from organisation.models import Department, Person, Service
+from tests.storage.s3 import BucketPath, new_location, s3_server_session
 
 _counter = itertools.count(1)
+# `EVIDENCE_STORAGE=s3 make test ...`: every stored file goes to the S3 server (tests/storage/s3.py).
+EVIDENCE_ON_S3 = os.environ.get("EVIDENCE_STORAGE", "").strip().lower() == "s3"
 
 
 @pytest.fixture(autouse=True)
@@ -44,10 +48,31 @@ def _mail_and_tasks_in_process(settings):  # type: ignore[no-untyped-def]
     translation.deactivate()
 
 
+@pytest.fixture(scope="session")
+def s3_server():  # type: ignore[no-untyped-def]
+    """A real S3-compatible server (moto_server in its own process) with the test bucket."""
+    yield from s3_server_session()
+
+
+@pytest.fixture
+def s3_media(request, settings):  # type: ignore[no-untyped-def]
+    """The default storage on the S3 server, under a prefix of this test's own."""
+    server = request.getfixturevalue("s3_server")
+    location = new_location()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "core.s3storage.PrivateS3Storage", "OPTIONS": server.storage_options(location)},
+    }
+    return BucketPath(server, location)
+
+
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Every test stores its files (evidence, exports, dossiers) in its own folder."""
+def _private_media(request, settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Every test stores its files (evidence, exports, dossiers) in its own folder; with
+    EVIDENCE_STORAGE=s3, or in a test marked `s3`, under its own prefix in the S3 bucket."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    if EVIDENCE_ON_S3 or request.node.get_closest_marker("s3"):
+        return request.getfixturevalue("s3_media")
     return settings.MEDIA_ROOT
 
 

@@ -26,13 +26,6 @@ def _fast_passwords(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Every test stores evidence in its own folder."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @pytest.fixture
 def make_control(db, make_user) -> Callable[..., Control]:  # type: ignore[no-untyped-def]
     def factory(**fields) -> Control:  # type: ignore[no-untyped-def]

@@ -7,10 +7,8 @@ import csv
 import hashlib
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from compliance import dossier
 from compliance.controls import accept_check, submit_check
@@ -88,9 +86,9 @@ def test_the_manifest_lists_links_notes_versions_and_is_safe_for_spreadsheets(ac
     assert all(row["verificatie"] == "ok" for row in rows[:3])
 
 
-def test_an_evidence_file_changed_on_disk_after_acceptance_is_caught(accepted, api_as, auditor):
+def test_an_evidence_file_changed_on_disk_after_acceptance_is_caught(accepted, api_as, auditor, _private_media):
     tampered = Evidence.objects.filter(kind="file").first()
-    Path(settings.MEDIA_ROOT, tampered.file.name).write_bytes(PDF_BYTES + b"\n% later veranderd")
+    (_private_media / tampered.file.name).write_bytes(PDF_BYTES + b"\n% later veranderd")
     response = api_as(auditor).get(f"/api/v1/controls/{accepted.control_id}/dossier/", period_of(accepted))
     archive = read_zip(b"".join(response.streaming_content))
     checked = sha256sum_c(archive)
@@ -113,9 +111,9 @@ def test_an_evidence_file_changed_on_disk_after_acceptance_is_caught(accepted, a
     assert AccessLog.objects.filter(name="compliance.dossier").first().details["mismatches"]
 
 
-def test_a_missing_evidence_file_is_reported_as_missing(accepted, api_as, auditor):
+def test_a_missing_evidence_file_is_reported_as_missing(accepted, api_as, auditor, _private_media):
     gone = Evidence.objects.filter(kind="file").last()
-    Path(settings.MEDIA_ROOT, gone.file.name).unlink()
+    (_private_media / gone.file.name).unlink()
     response = api_as(auditor).get(f"/api/v1/controls/{accepted.control_id}/dossier/", period_of(accepted))
     archive = read_zip(b"".join(response.streaming_content))
     rows = list(csv.DictReader(io.StringIO(archive.read("manifest.csv").decode())))
