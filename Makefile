@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install run test fuzz audit chaos lint format check bench clean
+.PHONY: install run test e2e fuzz audit chaos lint format check bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility scan of the browser journeys, pinned in package-lock.json
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
 
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input
@@ -24,6 +29,16 @@ run: install
 test: install
 	$(PY) manage.py compile_translations
 	WAARBORG_TESTING=1 $(PY) -m pytest $(PYTEST_ARGS)
+
+# Browser journeys per role: headless Debian chromium against gunicorn and a Celery worker on
+# PostgreSQL (E2E_DATABASE_URL; pytest-django makes its test_ database) with a Redis broker.
+# Screenshots (start pages always, any failure) and the axe report go to var/e2e-artifacts/.
+E2E_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/e2e
+E2E_ARGS ?=
+e2e: install
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(PY) manage.py compile_translations
+	DATABASE_URL=$(E2E_DATABASE_URL) WAARBORG_TESTING=1 $(PY) -m pytest -m e2e tests/e2e -p no:randomly $(E2E_ARGS)
 
 # Schemathesis against the API schema: FUZZ_EXAMPLES examples per operation.
 FUZZ_EXAMPLES ?= 25
@@ -60,4 +75,4 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles
+	rm -rf $(VENV) var db.sqlite3 staticfiles node_modules

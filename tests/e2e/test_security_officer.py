@@ -1,0 +1,96 @@
+"""Security officer: review and accept a check another officer submitted; register an incident
+with an owner and close it by its buttons; escalate one to a calamity; import a takedown file
+with a bad row (nothing stored, the row named) and a good one; register for a workshop."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+TAKEDOWN_HEADER = "url,kind,abused_brand,reported_at,outcome,taken_down_at,hosting_provider\n"
+
+
+def test_start_page(journey):
+    j = journey("security")
+    j.screenshot("start-security-officer")
+    expect(j.page.locator("h1")).to_be_visible()
+
+
+@pytest.mark.xfail(reason="needs accept/reject on the check's page", strict=False)
+def test_review_and_accept_a_check_another_officer_submitted(journey, ids):
+    j = journey("security", f"/checks/{ids['submitted_check']}/")
+    expect(j.page.locator("dd", has_text="Ingediend")).to_be_visible()
+    j.page.get_by_label("Toelichting beoordeling").fill("Scanrapport bekeken, bevindingen klein.")
+    j.click(j.page.get_by_role("button", name="Accepteren"))
+    expect(j.page.locator("dd", has_text="Geaccepteerd")).to_be_visible()
+
+
+@pytest.mark.xfail(reason="needs person pickers for non-superusers and incident transitions as buttons", strict=False)
+def test_register_an_incident_with_an_owner_and_close_it_by_its_buttons(journey):
+    j = journey("security", "/admin/incidents/incident/add/")
+    j.page.get_by_label("Titel").fill("Storing DigiD-inlog (e2e)")
+    _pick(j, "owner", "Sanne Jansen")
+    j.click(j.page.get_by_role("button", name="Opslaan", exact=True))
+    expect(j.page.locator(".messagelist .success")).to_be_visible()
+    for step in ("In behandeling nemen", "Oplossen", "Sluiten"):
+        j.click(j.page.get_by_role("button", name=step))
+    expect(j.page.get_by_text("Gesloten").first).to_be_visible()
+
+
+@pytest.mark.xfail(reason="needs 'Opschalen naar calamiteit' on the incident's page", strict=False)
+def test_escalate_an_incident_to_a_calamity(journey):
+    j = journey("security", "/admin/incidents/incident/?status__exact=open")
+    j.click(j.page.locator("#result_list tbody tr th a").first)
+    j.click(j.page.get_by_role("button", name="Opschalen naar calamiteit"))
+    expect(j.page.get_by_text("calamiteit").first).to_be_visible()
+
+
+def test_import_takedowns_a_bad_file_stores_nothing_and_a_good_one_is_stored(journey):
+    j = journey("security", "/admin/incidents/phishingtakedown/?q=digid-e2e-journey")
+    expect(j.page.locator("#result_list tbody tr")).to_have_count(0)
+    j.click(j.page.get_by_role("link", name="Importeren"))
+
+    bad = (
+        TAKEDOWN_HEADER
+        + "https://digid-e2e-journey-1.example/login,website,DigiD,2026-11-02,taken_offline,2026-11-03,Hoster A\n"
+        + "https://digid-e2e-journey-2.example/login,boot,DigiD,2026-11-02,taken_offline,2026-11-03,Hoster B\n"
+    )
+    j.page.get_by_label("bestand (CSV of XLSX)").set_input_files(
+        {"name": "takedowns-fout.csv", "mimeType": "text/csv", "buffer": bad.encode()}
+    )
+    j.click(j.page.get_by_role("button", name="Importeren"))
+    expect(j.page.locator(".errornote")).to_contain_text("Niets geïmporteerd")
+    errors = j.page.locator("#import-errors tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first.locator("td").first).to_have_text("3")  # the header is row 1
+
+    j.goto("/admin/incidents/phishingtakedown/?q=digid-e2e-journey")
+    expect(j.page.locator("#result_list tbody tr")).to_have_count(0)
+
+    good = bad.replace(",boot,", ",website,")
+    j.click(j.page.get_by_role("link", name="Importeren"))
+    j.page.get_by_label("bestand (CSV of XLSX)").set_input_files(
+        {"name": "takedowns.csv", "mimeType": "text/csv", "buffer": good.encode()}
+    )
+    j.click(j.page.get_by_role("button", name="Importeren"))
+    expect(j.page.locator(".messagelist")).to_contain_text("2 regels geïmporteerd")
+    j.goto("/admin/incidents/phishingtakedown/?q=digid-e2e-journey")
+    expect(j.page.locator("#result_list tbody tr")).to_have_count(2)
+
+
+@pytest.mark.xfail(reason="needs workshops for every role (security officers get 403 on /workshops/)", strict=False)
+def test_register_for_a_workshop(journey):
+    j = journey("security", "/workshops/")
+    row = j.page.locator("tr", has=j.page.get_by_role("button", name="Inschrijven")).first
+    j.click(row.get_by_role("button", name="Inschrijven"))
+    j.click(j.page.get_by_role("link", name="Mijn inschrijvingen"))
+    expect(j.page.get_by_role("button", name="Afmelden").first).to_be_visible()
+
+
+def _pick(j, field: str, name: str) -> None:
+    """Choose `name` in the admin's autocomplete (select2) picker of `field`."""
+    j.page.locator(f".field-{field} .select2-selection").click()
+    j.page.locator(".select2-search__field").fill(name.split()[0])
+    j.page.locator(".select2-results__option", has_text=name).first.click()
