@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install run test fuzz audit chaos lint format check bench clean
+.PHONY: install run test fuzz audit chaos lint lint-api format check bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,16 @@ lint: install
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The v2 schema against the NL API Design Rules (ADR 2.1, ruleset .spectral.yaml): no errors.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+lint-api: install node_modules/.installed
+	mkdir -p var
+	$(PY) manage.py spectacular --api-version v2 --format openapi-json --file var/openapi-v2.json
+	node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity error --display-only-failures var/openapi-v2.json
+
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
@@ -60,4 +70,4 @@ bench: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 staticfiles
+	rm -rf $(VENV) var db.sqlite3 staticfiles node_modules
