@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTEST_ARGS ?=
 
-.PHONY: install run test e2e fuzz audit chaos lint format check bench clean
+.PHONY: install run test e2e fuzz audit chaos lint lint-api format check bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# axe-core for the accessibility scan of the browser journeys, pinned in package-lock.json
+# axe-core (accessibility scan of the browser journeys) and spectral (API rules), pinned in package-lock.json
 node_modules/.installed: package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
@@ -60,6 +60,12 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The v2 schema against the NL API Design Rules (ADR 2.1, ruleset .spectral.yaml): no errors.
+lint-api: install
+	mkdir -p var
+	$(PY) manage.py spectacular --api-version v2 --format openapi-json --file var/openapi-v2.json
+	node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity error --display-only-failures var/openapi-v2.json
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # /api/v2/: camelCase query keys, API-Version header, problem+json; /api/v1/: Deprecation header (after
+    # LocaleMiddleware: the problem's detail in the language the client asks for)
+    "core.api.v2.ApiVersionMiddleware",
     "core.middleware.QueryStringGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -304,6 +307,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # /api/v1/ (no URL namespace) and /api/v2/ (namespace "v2") from the same views
+    "DEFAULT_VERSIONING_CLASS": "core.api.versioning.ApiVersioning",
     "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -331,7 +336,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # tags and operation ids from the path after /api/v1/ or /api/v2/ (the same in both)
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # v1: operations marked deprecated; v2: the NL API Design Rules (core/api/v2.py)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.v2.versioned_schema"],
 }
+# The v2 schema (/api/v2/openapi.json): the address it is served on (https) and who to contact.
+API_SERVER_URL = env("API_SERVER_URL", "https://waarborg.example")
+API_CONTACT_NAME = env("API_CONTACT_NAME", "Waarborg-beheer")
+API_CONTACT_URL = env("API_CONTACT_URL", "https://waarborg.example/")
+API_CONTACT_EMAIL = env("API_CONTACT_EMAIL", "waarborg@example.org")
 
 # Change history: every change of a domain object, kept at least seven years.
 AUDITLOG_INCLUDE_ALL_MODELS = False

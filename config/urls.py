@@ -1,6 +1,7 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -11,6 +12,7 @@ import incidents.api.urls
 import organisation.api.urls
 import privacy.api.urls
 import reports.api.urls
+from core.api.v2 import V2_NAMESPACE, ApiV2Router, without_trailing_slash
 from core.views import health
 from reports.views import dossier_page, home
 
@@ -43,9 +45,21 @@ api_v1 = [
     *router.urls,
 ]
 
+# Version 2 (NL API Design Rules): the same viewsets and views, without trailing slashes.
+router_v2 = ApiV2Router()
+for api_module in API_APPS:
+    api_module.register(router_v2)
+
+api_v2 = [
+    path("openapi.json", SpectacularAPIView.as_view(renderer_classes=[OpenApiJsonRenderer]), name="openapi"),
+    *[pattern for api_module in API_APPS for pattern in without_trailing_slash(api_module.urlpatterns)],
+    *router_v2.urls,
+]
+
 urlpatterns = [
     path("health/", health, name="health"),
     path("api/v1/", include(api_v1)),
+    path("api/v2/", include((api_v2, V2_NAMESPACE))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", home, name="home"),

@@ -52,6 +52,9 @@ class TokenRequestSerializer(serializers.Serializer):
 
 
 class ObtainToken(APIView):
+    """Exchange a username, a password and (where the role needs one) a second-factor code for
+    an API token."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
     throttle_classes = [ScopedRateThrottle]

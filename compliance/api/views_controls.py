@@ -28,6 +28,7 @@ from compliance.frameworks import FrameworkImportError, import_framework
 from compliance.models import Applicability, Control, ControlCheck, Evidence, Framework, Policy, Requirement
 from core.access import notify_access
 from core.api.export import ExportListMixin
+from core.api.versioning import for_version
 
 
 def _domain(func: Callable[[], Any]) -> Any:
@@ -190,7 +191,9 @@ def _dossier(request: Request, control: Control | None) -> Any:
     except dossier.DossierError as error:
         return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
     if delivery.job_url:
-        return Response({"job": delivery.job_url, "files": chosen.size()[0]}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"job": for_version(request, delivery.job_url), "files": chosen.size()[0]}, status=status.HTTP_202_ACCEPTED
+        )
     response = FileResponse(
         delivery.file, as_attachment=True, filename=delivery.filename, content_type=delivery.content_type
     )

@@ -36,6 +36,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from core.access import notify_access
+from core.api.versioning import for_version
 from core.exporters import (
     CHUNK_SIZE,
     BaseExporter,
@@ -111,7 +112,9 @@ def _async_or_none(request: Request, exporter: SerializerExporter, fmt: str) -> 
         )
     except ExportTooLarge as error:
         return Response({"detail": str(error)}, status=status.HTTP_400_BAD_REQUEST)
-    return Response({"job": request.build_absolute_uri(url), "rows": total}, status=status.HTTP_202_ACCEPTED)
+    return Response(
+        {"job": request.build_absolute_uri(for_version(request, url)), "rows": total}, status=status.HTTP_202_ACCEPTED
+    )
 
 
 class ExportListMixin:

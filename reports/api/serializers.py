@@ -2,6 +2,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from core.api.versioning import for_version
+
 from ..models import AccessLog, ExportJob
 
 
@@ -56,5 +58,5 @@ class ExportJobSerializer(serializers.ModelSerializer):
         if obj.status != ExportJob.Status.DONE:
             return None
         request: Any = self.context.get("request")
-        url = f"/api/v1/export-jobs/{obj.pk}/download/"
+        url = for_version(request, f"/api/v1/export-jobs/{obj.pk}/download/")
         return request.build_absolute_uri(url) if request else url
