@@ -17,17 +17,25 @@ from compliance.models import CheckStatus, ControlCheck, Evidence, Policy
 from core.access import notify_access
 
 
-@login_required
-@permission_required("compliance.view_controlcheck", raise_exception=True)
-def my_checks(request: HttpRequest) -> HttpResponse:
-    """The checks assigned to the signed-in user (owner or evidence owner)."""
+def my_checks_filter(request: HttpRequest, data: Any = None) -> ControlCheckFilter:
+    """The filter of "Mijn controles" over `data` (default: the request's query string); the
+    start page counts with this same filter."""
     queryset = (
         ControlCheck.objects.assigned_to(request.user)
         .with_overdue()
         .select_related("control")
         .order_by("due_date", "control__code")
     )
-    checks = ControlCheckFilter(request.GET or {"status": ""}, queryset=queryset, request=request)
+    if data is None:
+        data = request.GET or {"status": ""}
+    return ControlCheckFilter(data, queryset=queryset, request=request)
+
+
+@login_required
+@permission_required("compliance.view_controlcheck", raise_exception=True)
+def my_checks(request: HttpRequest) -> HttpResponse:
+    """The checks assigned to the signed-in user (owner or evidence owner)."""
+    checks = my_checks_filter(request)
     return render(request, "compliance/my_checks.html", {"filter": checks, "checks": checks.qs[:500]})
 
 

@@ -280,6 +280,10 @@ REST_FRAMEWORK = {
         "token_login": env("API_THROTTLE_TOKEN_LOGIN", "10/min"),
     },
 }
+# Lifetime of an API token as the manual states it; the Beheerder's start page lists tokens
+# within START_PAGE_TOKEN_WARNING_DAYS of it (or past it).
+API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 90)
+START_PAGE_TOKEN_WARNING_DAYS = envint("START_PAGE_TOKEN_WARNING_DAYS", 14)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Waarborg API",
     "DESCRIPTION": "Compliance tracker: controls, evidence, privacy, incidents and reports.",

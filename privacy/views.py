@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -39,12 +38,7 @@ def permission_required(perm: str) -> Any:
 @require_GET
 @permission_required("privacy.view_workshopsession")
 def calendar(request: HttpRequest) -> HttpResponse:
-    upcoming = (
-        WorkshopSession.objects.filter(starts_at__gt=timezone.now(), cancelled=False, series__active=True)
-        .select_related("series")
-        .with_seats()
-    )
-    sessions = WorkshopSessionFilter(request.GET, queryset=upcoming)
+    sessions = WorkshopSessionFilter(request.GET, queryset=workshops.upcoming_sessions())
     mine = dict(
         Registration.objects.filter(user=request.user, session__in=sessions.qs)
         .exclude(status=Registration.Status.CANCELLED)
@@ -63,11 +57,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("privacy.view_registration")
 def my_registrations(request: HttpRequest) -> HttpResponse:
-    registrations = Registration.objects.filter(user=request.user).select_related("session__series")
-    now = timezone.now()
+    upcoming, past = workshops.my_registrations(request.user)
     context = {
-        "upcoming": [r for r in registrations if r.session.starts_at > now],
-        "past": [r for r in registrations if r.session.starts_at <= now],
+        "upcoming": upcoming,
+        "past": past,
         "Status": Registration.Status,
     }
     return render(request, "privacy/my_registrations.html", context)
