@@ -319,7 +319,7 @@ def security_section(request: HttpRequest, today: date) -> Section:
             request,
             ControlCheck,
             {"mine": "1", "overdue": "1"},
-            _("Achterstallige controles van uw maatregelen"),
+            _("Achterstallige controles aan u toegewezen"),
             check_row,
             _("Geen achterstallige controles."),
             urgent_if_any=True,
