@@ -168,18 +168,18 @@ def load_staff_and_categories() -> None:
             _category(key, name)
 
 
-def _next_review(code: str, month: int) -> date:
+def _next_review(code: str, month: int, registered: date) -> date:
     """Each registration is reviewed yearly in its month: the next review is the first of
     that month on or after today; one in eight (fixed by its code) is overdue, its review
-    of the past twelve months not done."""
+    of the past twelve months not done (unless that would be before it was registered)."""
     from django.utils import timezone
 
     today = timezone.localdate()
     upcoming = date(today.year, month, 1)
     if upcoming < today:
         upcoming = date(today.year + 1, month, 1)
-    late = sum(code.encode()) % 8 == 0
-    return date(upcoming.year - 1, month, 1) if late else upcoming
+    overdue = date(upcoming.year - 1, month, 1)
+    return overdue if sum(code.encode()) % 8 == 0 and overdue > registered else upcoming
 
 
 def _flags(flags: str, wp248: int) -> dict[str, object]:
@@ -226,7 +226,7 @@ def load_register() -> None:
                 "security_measures": SECURITY,
                 "owner": owner,
                 "registered_on": registered,
-                "next_review_on": _next_review(code, month),
+                "next_review_on": _next_review(code, month, registered),
                 **_flags(flags, wp248),
             },
         )
