@@ -24,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
-from django.db.models import Field, QuerySet
+from django.db.models import Field, Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -32,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from . import roles
-from .middleware import requires_two_factor
+from .middleware import OPTIONAL_2FA_ROLES, requires_two_factor
 
 User = get_user_model()
 
@@ -53,7 +53,35 @@ def _acts_on_superuser(request: HttpRequest, obj: Any) -> bool:
     return bool(target is not None and getattr(target, "is_superuser", False) and not request.user.is_superuser)
 
 
+def without_second_factor(queryset: QuerySet) -> QuerySet:
+    """Active users whose role requires a second factor (as the login does) and who have no
+    confirmed authenticator."""
+    User = get_user_model()
+    # the rule of the login (accounts.middleware.requires_two_factor), as a query
+    needs = User.objects.filter(
+        Q(is_superuser=True)
+        | Q(is_staff=True)
+        | Q(groups__in=Group.objects.exclude(name__in=OPTIONAL_2FA_ROLES))
+        | Q(user_permissions__isnull=False)
+    ).values("pk")
+    enrolled = TOTPDevice.objects.filter(confirmed=True).values("user_id")
+    return queryset.filter(is_active=True, pk__in=needs).exclude(pk__in=enrolled)
+
+
+class SecondFactorFilter(admin.SimpleListFilter):
+    title = _("tweede factor")
+    parameter_name = "second_factor"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("missing", _("Nog niet ingesteld (verplicht)"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return without_second_factor(queryset) if self.value() == "missing" else queryset
+
+
 class UserAdmin(BaseUserAdmin):
+    list_filter = (*BaseUserAdmin.list_filter, SecondFactorFilter)
+
     def _forbidden(self, request: HttpRequest, obj: Any) -> set[str]:
         forbidden = set() if request.user.is_superuser else set(SUPERUSER_ONLY)
         if obj is not None and obj.pk == request.user.pk:

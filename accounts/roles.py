@@ -28,14 +28,15 @@ ROLES = {
     ADMINISTRATOR: _("Beheerder"),
 }
 
-# Where each role starts its day (printed by `load_demo`; the manual has a page per role).
+# Where each role starts its day: "Vandaag" (the start page, `/`), with a section per role
+# (printed by `load_demo`; the manual has a page per role).
 START_PAGES = {
-    SECURITY_OFFICER: "/admin/compliance/controlcheck/",
-    PRIVACY_OFFICER: "/admin/privacy/",
-    WORKSHOP_COORDINATOR: "/workshops/",
-    AUDITOR: "/reports/annual/2021/",
-    EMPLOYEE: "/checks/mine/",
-    ADMINISTRATOR: "/admin/auth/user/",
+    SECURITY_OFFICER: "/",
+    PRIVACY_OFFICER: "/",
+    WORKSHOP_COORDINATOR: "/",
+    AUDITOR: "/",
+    EMPLOYEE: "/",
+    ADMINISTRATOR: "/",
 }
 
 ALL_ACTIONS = ("add", "change", "delete", "view")

@@ -246,6 +246,26 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Submitted checks this user may review: never one they submitted or added evidence to
+    (the same four-eyes rule as accept_check). The start page counts with this filter."""
+
+    title = _("beoordeling")
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("1", _("Wacht op mijn beoordeling"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() != "1":
+            return queryset
+        return (
+            queryset.filter(status=CheckStatus.SUBMITTED)
+            .exclude(submitted_by=request.user)
+            .exclude(evidence__uploaded_by=request.user)
+        )
+
+
 CHECK_FIGURE_TITLES = [
     ("control_checks_due", _("jaar uiterste datum")),
     ("control_checks_accepted_on_time", _("jaar uiterste datum, op tijd geaccepteerd")),
@@ -341,6 +361,7 @@ class ControlCheckAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     list_filter = [
         MineFilter,
         OverdueFilter,
+        ReviewFilter,
         "status",
         "result",
         "control__frequency",

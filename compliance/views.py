@@ -19,17 +19,25 @@ from core.access import notify_access
 MY_CHECKS_PER_PAGE = 50
 
 
-@login_required
-@permission_required("compliance.view_controlcheck", raise_exception=True)
-def my_checks(request: HttpRequest) -> HttpResponse:
-    """The checks assigned to the signed-in user (owner or evidence owner)."""
+def my_checks_filter(request: HttpRequest, data: Any = None) -> ControlCheckFilter:
+    """The filter of "Mijn controles" over `data` (default: the request's query string); the
+    start page counts with this same filter."""
     queryset = (
         ControlCheck.objects.assigned_to(request.user)
         .with_overdue()
         .by_urgency()
         .select_related("control", "owner", "evidence_owner")
     )
-    checks = ControlCheckFilter(request.GET or {"status": ""}, queryset=queryset, request=request)
+    if data is None:
+        data = request.GET or {"status": ""}
+    return ControlCheckFilter(data, queryset=queryset, request=request)
+
+
+@login_required
+@permission_required("compliance.view_controlcheck", raise_exception=True)
+def my_checks(request: HttpRequest) -> HttpResponse:
+    """The checks assigned to the signed-in user (owner or evidence owner), most urgent first."""
+    checks = my_checks_filter(request)
     page = Paginator(checks.qs, MY_CHECKS_PER_PAGE).get_page(request.GET.get("page"))
     # A yes/no filter with another value would silently show everything: say so.
     bad_filter = any(request.GET.get(name, "") not in ("", "true", "false") for name in ("overdue", "this_month"))

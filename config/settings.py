@@ -327,6 +327,8 @@ REST_KNOX = {
     "AUTH_HEADER_PREFIX": "Token",
     "AUTO_REFRESH": False,
 }
+# The Beheerder's start page lists tokens within this many days of their expiry (or past it).
+START_PAGE_TOKEN_WARNING_DAYS = envint("START_PAGE_TOKEN_WARNING_DAYS", 14)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Waarborg API",
     "DESCRIPTION": "Compliance tracker: controls, evidence, privacy, incidents and reports.",

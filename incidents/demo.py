@@ -276,7 +276,10 @@ def _calamity_plan(rng: random.Random, started: datetime, duration: timedelta) -
 
 @register_demo(order=20)
 def load_incidents() -> None:
-    plans = list(_incident_rows())
+    _store_incidents(list(_incident_rows()))
+
+
+def _store_incidents(plans: list[dict[str, Any]]) -> None:
     existing = set(
         Incident.objects.filter(reference__in=[p["reference"] for p in plans]).values_list("reference", flat=True)
     )
@@ -305,9 +308,13 @@ def load_incidents() -> None:
 
 
 def _incident(plan: dict[str, Any], owner: Any) -> Incident:
-    fields = {k: v for k, v in plan.items() if k not in ("service", "calamity")}
+    fields = {k: v for k, v in plan.items() if k not in ("service", "calamity", "status", "status_changed_at")}
     return Incident(
-        **fields, status=Status.CLOSED, owner=owner, status_changed_at=plan["closed_at"], created_at=plan["detected_at"]
+        **fields,
+        status=plan.get("status", Status.CLOSED),
+        owner=owner,
+        status_changed_at=plan.get("status_changed_at", plan["closed_at"]),
+        created_at=plan["detected_at"],
     )
 
 
@@ -318,18 +325,26 @@ def _timeline(incident: Incident, plan: dict[str, Any], security: Any, director:
     yield TimelineEntry(incident=incident, kind=TimelineKind.CREATED, at=detected, to_value=first)
     steps = [(Status.TRIAGE, Status.FOLLOW_UP)] if soc else [(Status.NEW, Status.FOLLOW_UP)]
     steps += [(Status.FOLLOW_UP, Status.RESOLVED), (Status.RESOLVED, Status.CLOSED)]
-    moments = [detected + (resolved - detected) / 3, resolved, closed]
+    if "status" in plan:  # still open: the steps taken so far
+        steps = steps[: _OPEN_STEPS[plan["status"]]]
+        resolved = resolved or plan["status_changed_at"]
+    moments = [detected + (resolved - detected) / 3, resolved, closed][: len(steps)]
     for (old, new), at in zip(steps, moments, strict=True):
         yield TimelineEntry(
             incident=incident, kind=TimelineKind.STATUS, at=at, actor=security, from_value=old, to_value=new
         )
-    yield TimelineEntry(
-        incident=incident,
-        kind=TimelineKind.COMMENT,
-        at=resolved,
-        actor=security,
-        text="Oorzaak vastgesteld en maatregelen genomen; evaluatie volgt.",
-    )
+    if plan.get("status", Status.CLOSED) in (Status.RESOLVED, Status.CLOSED):
+        yield TimelineEntry(
+            incident=incident,
+            kind=TimelineKind.COMMENT,
+            at=resolved,
+            actor=security,
+            text="Oorzaak vastgesteld en maatregelen genomen; evaluatie volgt.",
+        )
+
+
+# An open incident's status -> the number of status steps it has taken.
+_OPEN_STEPS = {Status.NEW: 0, Status.TRIAGE: 0, Status.FOLLOW_UP: 1, Status.RESOLVED: 2}
 
 
 def _declare(incident: Incident, plan: dict[str, Any], security: Any, director: Any) -> None:
@@ -404,10 +419,10 @@ def load_ddos_attacks() -> None:
 # --- phishing takedowns ----------------------------------------------------------------
 
 
-def _takedowns(year: int) -> Iterator[PhishingTakedown]:
+def _takedowns(year: int, counts: tuple[int, int, int] | None = None) -> Iterator[PhishingTakedown]:
     rng = _rng("takedown", year)
     start, end = year_bounds(year)
-    offline, never, still = TAKEDOWNS[year]
+    offline, never, still = counts or TAKEDOWNS[year]
     outcomes = [TakedownOutcome.TAKEN_OFFLINE] * offline + [TakedownOutcome.NEVER_VISIBLE] * never
     outcomes += [TakedownOutcome.STILL_ONLINE] * still
     for number, outcome in enumerate(outcomes, start=1):
@@ -506,14 +521,14 @@ def load_misuse_investigations() -> None:
 # --- fraud account removals ------------------------------------------------------------
 
 
-def _removals(year: int) -> Iterator[FraudAccountRemoval]:
+def _removals(year: int, count: int | None = None) -> Iterator[FraudAccountRemoval]:
     """Generated account numbers (never stored): about 2 % of the victims lose their
     account twice in the year, so repeat victims show up under one pseudonym."""
     rng = _rng("fraud", year)
     start, end = year_bounds(year)
     numbers: list[str] = []
     seen: set[tuple[str, datetime]] = set()
-    while len(seen) < FRAUD_REMOVALS[year]:
+    while len(seen) < (count or FRAUD_REMOVALS[year]):
         if numbers and rng.random() < 0.02:
             number = rng.choice(numbers)
         else:
@@ -679,3 +694,166 @@ def load_exercises() -> None:
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+# --- the years after 2021, up to today ----------------------------------------------------
+# Quieter than 2021. Rows are planned for whole years (seeded per year) and only what
+# happened before midnight today is stored, so a load on a later day adds that day's rows
+# and a second load on the same day adds nothing.
+
+LATER_INCIDENTS = (110, 3, 3)  # per year: started, of which closed in January, calamities
+LATER_DDOS_PER_MONTH = [6, 5, 7, 6, 8, 7, 9, 8, 7, 6, 6, 5]
+LATER_TAKEDOWNS = (1300, 180, 20)
+LATER_MISUSE = 420
+LATER_FRAUD_REMOVALS = 4000
+OPEN_FOR_DAYS = 7  # incidents detected in the last week are still being handled
+
+
+def _later_years() -> range:
+    return range(2022, timezone.localdate().year + 1)
+
+
+def _cutoff() -> datetime:
+    return timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+
+
+def _later_incident_rows(now: datetime) -> Iterator[dict[str, Any]]:
+    started, spill, calamities = LATER_INCIDENTS
+    for year in _later_years():
+        for plan in _year_incidents(year, started, spill, calamities):
+            if plan["detected_at"] >= now:
+                continue
+            if plan["calamity"] and plan["calamity"]["declared_at"] >= now:
+                plan["calamity"] = None
+            recent = plan["detected_at"] >= now - timedelta(days=OPEN_FOR_DAYS)
+            if recent or plan["closed_at"] >= now:
+                soc = plan["detection_source"] == DetectionSource.SOC_SUPPLIER
+                first = Status.TRIAGE if soc else Status.NEW
+                # by its reference, each open incident is at a fixed step
+                status = [first, Status.FOLLOW_UP, Status.FOLLOW_UP, Status.RESOLVED][int(plan["reference"][-1]) % 4]
+                resolved = plan["resolved_at"] if status == Status.RESOLVED and plan["resolved_at"] < now else None
+                if status == Status.RESOLVED and resolved is None:
+                    status = Status.FOLLOW_UP
+                plan.update(
+                    status=status,
+                    resolved_at=resolved,
+                    closed_at=None,
+                    status_changed_at=resolved or plan["detected_at"] + (now - plan["detected_at"]) / 3,
+                    calamity=None,
+                )
+            yield plan
+
+
+@register_demo(order=20)
+def load_incidents_since_2022() -> None:
+    """The incidents from 2022 up to today; those of the last week still open."""
+    _store_incidents(list(_later_incident_rows(_cutoff())))
+
+
+@register_demo(order=26)
+def load_registers_since_2022() -> None:
+    """DDoS attacks, phishing takedowns, misuse investigations and fraud account removals
+    from 2022 up to today, each year imported as one batch per register (this year's
+    yesterday, so that the security officer sees the latest imports)."""
+    now = _cutoff()
+    services = {
+        s.slug: s
+        for s in Service.objects.filter(
+            slug__in=["digid", "digid-machtigen", "mijnoverheid", "eherkenning", "digipoort"]
+        )
+    }
+    added = {"ddos": 0, "misuse": 0}
+    for year in _later_years():
+        imported_at = min(_local(year, 12, 31), now - timedelta(hours=14))
+        # DDoS
+        rng = _rng("ddos", year)
+        attacks = []
+        for month, count in enumerate(LATER_DDOS_PER_MONTH, start=1):
+            end = _local(year + (month == 12), month % 12 + 1, 1)
+            for _ in range(count):
+                started = _moment(rng, _local(year, month, 1), end)
+                vector = rng.choice(DDoSVector.values[:-1])
+                peak = Decimal(f"{rng.uniform(2, 25):.2f}")
+                service = services.get(rng.choice(["digid", "digid", "mijnoverheid", "eherkenning", "digipoort"]))
+                if started < now:
+                    attacks.append(
+                        DDoSAttack(started_at=started, vector=vector, peak_gbps=peak, mitigated=True, service=service)
+                    )
+        before = DDoSAttack.objects.count()
+        DDoSAttack.objects.bulk_create(attacks, batch_size=BATCH, ignore_conflicts=True)
+        added["ddos"] += DDoSAttack.objects.count() - before
+        # phishing takedowns
+        rows = [
+            row
+            for row in _takedowns(year, LATER_TAKEDOWNS)
+            if max(row.reported_at, row.taken_down_at or row.reported_at) < now
+        ]
+        known = set(
+            PhishingTakedown.objects.filter(normalised_url__in=[r.normalised_url for r in rows]).values_list(
+                "normalised_url", flat=True
+            )
+        )
+        todo = [row for row in rows if row.normalised_url not in known]
+        if todo:
+            batch = _later_batch(ImportKind.TAKEDOWNS, year, len(todo), imported_at)
+            for row in todo:
+                row.import_batch = batch
+            PhishingTakedown.objects.bulk_create(todo, batch_size=BATCH, ignore_conflicts=True)
+            log_event(batch, "demo.takedowns_loaded", rows=len(todo))
+        # misuse investigations
+        rng = _rng("misuse", year)
+        investigations = []
+        for number in range(1, LATER_MISUSE + 1):
+            partner, code = rng.choice(CHAIN_PARTNERS)
+            opened = date(year, 1, 1) + timedelta(days=rng.randrange(365))
+            closed = opened + timedelta(days=rng.randint(3, 60))
+            subject = rng.choice(MISUSE_SUBJECTS)
+            service = services.get(rng.choice(["digid", "digid", "digid-machtigen", "mijnoverheid"]))
+            outcome = _choose(
+                rng,
+                {
+                    MisuseOutcome.INFORMATION_PROVIDED: 55,
+                    MisuseOutcome.MISUSE_CONFIRMED: 25,
+                    MisuseOutcome.NO_MISUSE: 15,
+                    MisuseOutcome.INCONCLUSIVE: 5,
+                },
+            )
+            if opened >= now.date():
+                continue
+            done = closed < now.date()
+            investigations.append(
+                MisuseInvestigation(
+                    chain_partner=partner,
+                    partner_reference=f"{code}-{year}-{number:04d}",
+                    subject=subject,
+                    service=service,
+                    opened_on=opened,
+                    closed_on=closed if done else None,
+                    outcome=outcome if done else "",
+                )
+            )
+        before = MisuseInvestigation.objects.count()
+        MisuseInvestigation.objects.bulk_create(investigations, batch_size=BATCH, ignore_conflicts=True)
+        added["misuse"] += MisuseInvestigation.objects.count() - before
+        # fraud account removals
+        removals = [row for row in _removals(year, LATER_FRAUD_REMOVALS) if row.removed_at < now]
+        present = FraudAccountRemoval.objects.filter(
+            import_batch__file_name=f"demo-{year}", import_batch__kind=ImportKind.FRAUD_REMOVALS
+        )
+        if present.count() < len(removals):
+            batch = _later_batch(ImportKind.FRAUD_REMOVALS, year, len(removals), imported_at)
+            for row in removals:
+                row.import_batch = batch
+            FraudAccountRemoval.objects.bulk_create(removals, batch_size=BATCH, ignore_conflicts=True)
+            log_event(batch, "demo.fraud_removals_loaded", rows=len(removals))
+    if added["ddos"]:
+        _summary("demo.ddos_loaded", attacks=added["ddos"])
+    if added["misuse"]:
+        _summary("demo.misuse_loaded", investigations=added["misuse"])
+
+
+def _later_batch(kind: str, year: int, rows: int, imported_at: datetime) -> ImportBatch:
+    batch, _created = ImportBatch.objects.get_or_create(
+        kind=kind, file_name=f"demo-{year}", defaults={"rows": rows, "created": rows, "imported_at": imported_at}
+    )
+    return batch

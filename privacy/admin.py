@@ -785,12 +785,27 @@ class RegistrationInline(admin.TabularInline):
         return False
 
 
+class AttendanceMissingFilter(admin.SimpleListFilter):
+    """Sessions that have started, were not cancelled and still have a registered attendee
+    without attendance (workshops.needs_attendance). The start page counts with this filter."""
+
+    title = _("aanwezigheid")
+    parameter_name = "attendance"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("missing", _("Nog vast te leggen"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return workshops.needs_attendance(queryset) if self.value() == "missing" else queryset
+
+
 @admin.register(WorkshopSession)
 class WorkshopSessionAdmin(ExportMixin, WaarborgAdmin):
     list_display = ["__str__", "starts_at", "location", "capacity", "registered", "waiting", "cancelled"]
     list_filter = [
         "series",
         "cancelled",
+        AttendanceMissingFilter,
         "starts_at",
         figure_filter("workshop_sessions", _("jaar gegeven")),
         figure_filter("avg_workshop_sessions", _("jaar gegeven, AVG-workshops")),

@@ -168,6 +168,20 @@ def load_staff_and_categories() -> None:
             _category(key, name)
 
 
+def _next_review(code: str, month: int, registered: date) -> date:
+    """Each registration is reviewed yearly in its month: the next review is the first of
+    that month on or after today; one in eight (fixed by its code) is overdue, its review
+    of the past twelve months not done (unless that would be before it was registered)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    upcoming = date(today.year, month, 1)
+    if upcoming < today:
+        upcoming = date(today.year + 1, month, 1)
+    overdue = date(upcoming.year - 1, month, 1)
+    return overdue if sum(code.encode()) % 8 == 0 and overdue > registered else upcoming
+
+
 def _flags(flags: str, wp248: int) -> dict[str, object]:
     words = flags.split()
     return {
@@ -212,7 +226,7 @@ def load_register() -> None:
                 "security_measures": SECURITY,
                 "owner": owner,
                 "registered_on": registered,
-                "next_review_on": date(year + 1, month, 1) if year == 2020 else date(2022, month, 1),
+                "next_review_on": _next_review(code, month, registered),
                 **_flags(flags, wp248),
             },
         )
@@ -489,7 +503,16 @@ def link_breaches_to_incidents() -> None:
             taken.add(match.pk)
 
 
-AVG_DATES = "RDATE:20200316T140000,20200615T140000,20201012T140000,20210315T140000,20210614T140000,20210927T140000,20211129T140000"
+AVG_DATES_2020_2021 = (
+    "20200316T140000,20200615T140000,20201012T140000,20210315T140000,20210614T140000,20210927T140000,20211129T140000"
+)
+# From 2022 on: the second Monday of March, June, September and November.
+AVG_DATES_LATER = [
+    date(year, month, 8) + timedelta(days=(7 - date(year, month, 8).weekday()) % 7)
+    for year in range(2022, 2031)
+    for month in (3, 6, 9, 11)
+]
+AVG_DATES = "RDATE:" + ",".join([AVG_DATES_2020_2021, *(f"{day:%Y%m%d}T140000" for day in AVG_DATES_LATER)])
 
 
 @register_demo(order=15)
@@ -552,3 +575,185 @@ def _attend(session: WorkshopSession, person: Person, attendance: str) -> None:
         user=person.user,
         defaults={"attendance": attendance, "registered_at": session.starts_at - timedelta(days=14)},
     )
+
+
+# --- the years after 2021, up to today ----------------------------------------------------
+
+# Staff who joined after 2021 (one every nine months from January 2022).
+NEWCOMERS = [(f"staf{number:02d}", number) for number in range(31, 37)]
+
+
+def _today_start() -> datetime:
+    """Midnight today in Amsterdam: the demo's "now", the same all day (so a second load
+    the same day finds everything in place)."""
+    from django.utils import timezone
+
+    return datetime.combine(timezone.localdate(), time(0), tzinfo=AMSTERDAM)
+
+
+@register_demo(order=16)
+def load_workshops_since_2022() -> None:
+    """After 2021: a few newcomers a year who do their onboarding, and everyone's yearly
+    AVG workshop, with one in ten absent and one in fifteen excused. The latest session
+    (within the last month) still waits for its attendance; the person "medewerker" and
+    this year's absentees are registered for the next AVG session."""
+    User = get_user_model()
+    now = _today_start()
+    group = Group.objects.get(name=roles.EMPLOYEE)
+    manager = Person.objects.get(user__username="teamleider")
+    departments = list(Department.objects.order_by("code"))
+    for index, (username, number) in enumerate(NEWCOMERS):
+        start = date(2022 + index * 9 // 12, 1 + index * 9 % 12, 1)
+        if start > now.date():
+            continue
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": "Staf", "last_name": f"{number:02d}", "email": f"{username}@waarborg.example"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+        user.groups.add(group)
+        Person.objects.update_or_create(
+            user=user,
+            defaults={"department": departments[number % len(departments)], "start_date": start, "manager": manager},
+        )
+    workshops.create_sessions(datetime(2022, 1, 1, tzinfo=AMSTERDAM), now)
+    onboarding = WorkshopSeries.objects.get(slug="onboarding")
+    avg = WorkshopSeries.objects.get(slug="avg-workshop")
+    people = list(Person.objects.select_related("user").order_by("user__username"))
+    pending = now - timedelta(days=30)  # sessions since then still wait for their attendance
+    absent_now: list[Person] = []
+    for year in range(2022, now.year + 1):
+        sessions = list(avg.sessions.filter(starts_at__year=year, starts_at__lt=now).order_by("starts_at"))
+        if not sessions:
+            continue
+        employed = [p for p in people if p.start_date <= date(year, 3, 1)]
+        for index, person in enumerate(employed):
+            if year == now.year and person.user.username == "medewerker":
+                continue  # she has not been yet this year: registered for the next one
+            session = sessions[(index + year) % len(sessions)]
+            mark = "absent" if (index + year) % 10 == 7 else "excused" if (index + year) % 15 == 4 else "attended"
+            if year == now.year and mark != "attended":
+                absent_now.append(person)
+            _attend(session, person, "" if session.starts_at >= pending else mark)
+        for person in people:
+            if person.start_date.year != year:
+                continue
+            first = onboarding.sessions.filter(starts_at__date__gte=person.start_date).order_by("starts_at").first()
+            if first and first.starts_at < now:
+                _attend(first, person, "" if first.starts_at >= pending else "attended")
+    upcoming = avg.sessions.filter(starts_at__gte=now, cancelled=False).order_by("starts_at").first()
+    if upcoming is not None:
+        medewerker = [p for p in people if p.user.username == "medewerker"]
+        for person in medewerker + absent_now:
+            Registration.objects.get_or_create(
+                session=upcoming, user=person.user, defaults={"registered_at": now - timedelta(days=3)}
+            )
+
+
+# reference (year relative to today: 0 this year), title, persons, outcome as in BREACHES
+LATER_BREACHES = [
+    (2022, "Bijlage met namen in openbare nieuwsbrief", 18, ("report", 40, "")),
+    (
+        2023,
+        "Inlogpoging met gelekte wachtwoorden bij een afnemer",
+        0,
+        ("none", "Geen gegevens ingezien; de pogingen zijn geblokkeerd."),
+    ),
+    (2024, "Verkeerd verzonden rapportage misbruikonderzoek", 2, ("report", 30, "")),
+    (2025, "Onversleutelde USB-stick kwijtgeraakt", 60, ("report", 66, "")),
+]
+
+
+@register_demo(order=17)
+def load_privacy_since_2022() -> None:
+    """After 2021: a breach a year, and this week's breach whose 72-hour clock still runs; a
+    DPIA waiting for the FG's advice and one waiting for a decision; the yearly
+    self-assessments, the newest still in progress."""
+    officer, owner = demo_user("privacy"), demo_user("teamleider")
+    now = _today_start()
+    plans = [
+        (year, title, persons, outcome, _at(date(year, 4 + index * 2, 12), 10))
+        for index, (year, title, persons, outcome) in enumerate(LATER_BREACHES)
+        if year < now.year
+    ]
+    plans.append((now.year, "E-mail met BSN's naar verkeerde gemeente", 14, None, now - timedelta(hours=14)))
+    for year, title, persons, outcome, aware in plans:
+        reference = f"dl-{year}-{'09' if outcome is None else '01'}"
+        breach, created = DataBreach.objects.get_or_create(
+            reference=reference,
+            defaults={
+                "title": title,
+                "aware_at": aware,
+                "started_at": aware - timedelta(hours=6),
+                "nature": title + ".",
+                "subject_categories": "burgers",
+                "persons_affected": persons,
+                "records_affected": persons,
+                "consequences": "Mogelijk ongewenst inzicht in persoonsgegevens.",
+                "measures": "Ontvanger gevraagd de gegevens te verwijderen; werkwijze aangepast.",
+                "report_type": DataBreach.ReportType.FINAL if outcome else DataBreach.ReportType.PROVISIONAL,
+                "risk": DataBreach.Risk.UNLIKELY if outcome and outcome[0] == "none" else DataBreach.Risk.RISK,
+                "subjects_decision": DataBreach.SubjectsDecision.NOT_NEEDED_LOW_RISK,
+                "recorded_by": officer,
+            },
+        )
+        if not created or outcome is None:
+            continue
+        if outcome[0] == "report":
+            breaches.report_to_ap(
+                breach, aware + timedelta(hours=outcome[1]), f"AP-{reference.upper()}", officer, outcome[2]
+            )
+        else:
+            breaches.decide_not_to_report(breach, outcome[1], officer, at=aware + timedelta(hours=20))
+
+    today = now.date()
+    for code, title, review, advice in (
+        ("vw-2021-22", "DPIA Anti-DDoS-dienstverlening", today - timedelta(days=47), None),
+        ("vw-2021-13", "DPIA PKIoverheid-certificaten", today - timedelta(days=90), today - timedelta(days=20)),
+    ):
+        activity = ProcessingActivity.objects.get(code=code)
+        dpia, created = DPIA.objects.get_or_create(
+            title=title, defaults={"activity": activity, "owner": owner, "created_at": _at(review - timedelta(days=30))}
+        )
+        if not created:
+            continue
+        for name, label, _part, _text in dpia.sections():
+            setattr(dpia, name, f"{label} voor {activity.name}: uitgewerkt in overleg met de proceseigenaar.")
+        steps = [(DPIA.Status.DRAFT, DPIA.Status.IN_REVIEW, review, owner)]
+        if advice:
+            dpia.dpo_advice = "De FG adviseert door te gaan met de genoemde maatregelen."
+            dpia.dpo_advice_on, dpia.dpo_advice_by = advice, officer
+            steps.append((DPIA.Status.IN_REVIEW, DPIA.Status.DPO_ADVICE, advice, officer))
+        dpia.status = steps[-1][1]
+        dpia.save()
+        for before, after, day, by in steps:
+            DPIATransition.objects.create(dpia=dpia, from_status=before, to_status=after, by=by, at=_at(day))
+
+    questionnaire = Questionnaire.objects.get(slug=QUESTIONNAIRE)
+    questions = list(questionnaire.questions.all())
+    codes = ["vw-2021-10", "vw-2021-11", "vw-2021-16", "vw-2021-19", "vw-2021-25"]
+    for offset, code in enumerate(codes):
+        year = 2022 + offset
+        started = date(year, 5, 2) if year < today.year else today - timedelta(days=12)
+        activity = ProcessingActivity.objects.get(code=code)
+        assessment, created = SelfAssessment.objects.get_or_create(
+            questionnaire=questionnaire, activity=activity, started_on=started, defaults={"assessor": officer}
+        )
+        if not created:
+            continue
+        for question in questions:
+            if question.answer_type == "text":
+                Answer.objects.create(assessment=assessment, question=question, text="Zie de registratie.")
+            else:
+                Answer.objects.create(assessment=assessment, question=question, value=1 if question.number == 13 else 0)
+        if year < today.year:
+            outcome = scoring.score(assessment)
+            assessment.score, assessment.dpia_required, assessment.reasons = (
+                outcome.score,
+                outcome.dpia_required,
+                outcome.reasons,
+            )
+            assessment.completed_on = started + timedelta(days=24)
+            assessment.save()

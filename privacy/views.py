@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -56,12 +55,7 @@ def employee_required(view: Any) -> Any:
 @require_GET
 @employee_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    upcoming = (
-        WorkshopSession.objects.filter(starts_at__gt=timezone.now(), cancelled=False, series__active=True)
-        .select_related("series")
-        .with_seats()
-    )
-    sessions = WorkshopSessionFilter(request.GET, queryset=upcoming)
+    sessions = WorkshopSessionFilter(request.GET, queryset=workshops.upcoming_sessions())
     page = Paginator(sessions.qs, PER_PAGE).get_page(request.GET.get("page"))
     mine = dict(
         Registration.objects.filter(user=request.user, session__in=[session.pk for session in page])
@@ -82,12 +76,10 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @require_GET
 @employee_required
 def my_registrations(request: HttpRequest) -> HttpResponse:
-    registrations = Registration.objects.filter(user=request.user).select_related("session__series")
-    now = timezone.now()
-    past = registrations.filter(session__starts_at__lte=now).order_by("-session__starts_at", "-pk")
+    upcoming, past = workshops.my_registrations(request.user)
     page = Paginator(past, PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "upcoming": registrations.filter(session__starts_at__gt=now).order_by("session__starts_at", "pk"),
+        "upcoming": upcoming,
         "past": page,
         "page_obj": page,
         "Status": Registration.Status,

@@ -230,6 +230,32 @@ def mark_attendance(registrations: Any, attendance: str, actor: Any = None) -> i
     return len(rows)
 
 
+def upcoming_sessions(now: datetime | None = None) -> Any:
+    """The sessions the calendar offers: not started, not cancelled, of an active series."""
+    return (
+        WorkshopSession.objects.filter(starts_at__gt=now or timezone.now(), cancelled=False, series__active=True)
+        .select_related("series")
+        .with_seats()
+    )
+
+
+def needs_attendance(sessions: Any, now: datetime | None = None) -> Any:
+    """Of `sessions`: those that started, were not cancelled and still have a registered
+    attendee whose attendance is not recorded."""
+    waiting = Registration.objects.filter(status=Status.REGISTERED, attendance="").values("session_id")
+    return sessions.filter(starts_at__lte=now or timezone.now(), cancelled=False, pk__in=waiting)
+
+
+def my_registrations(user: Any, now: datetime | None = None) -> tuple[Any, Any]:
+    """The user's registrations, split into (upcoming, soonest first; past, latest first) as
+    "Mijn inschrijvingen" shows them."""
+    now = now or timezone.now()
+    registrations = Registration.objects.filter(user=user).select_related("session__series")
+    upcoming = registrations.filter(session__starts_at__gt=now).order_by("session__starts_at", "pk")
+    past = registrations.filter(session__starts_at__lte=now).order_by("-session__starts_at", "-pk")
+    return upcoming, past
+
+
 def create_sessions(start: datetime, end: datetime) -> int:
     """Create the sessions of every active series between `start` and `end`; idempotent."""
     created = 0

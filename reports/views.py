@@ -20,6 +20,7 @@ from .access import log_access
 from .annual import FIGURE_RULE_SENTENCES, annual_report, availability_rows, dashboard_panels, report_rows
 from .models import ExportJob
 from .services import CONTENT_TYPES, REPORT_FORMATS, render_annual_report, report_filename
+from .today import sections as start_page_sections
 
 
 @login_required
@@ -101,7 +102,9 @@ def download_job_file(request: HttpRequest, job: ExportJob) -> FileResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html")
+    """The start page ("Vandaag"): what needs this person now, one section per role they hold (reports/today.py)."""
+    today = timezone.localdate()
+    return render(request, "home.html", {"sections": start_page_sections(request, today), "today": today})
 
 
 def _dossier_response(request: HttpRequest, delivery: Any) -> HttpResponse:

@@ -6,7 +6,7 @@ from core.demo import demo_logins, load_all
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisation and its 2020 and 2021 records (idempotent)."
+    help = "Load the demo organisation: its 2020 and 2021 records and quieter years up to today (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         load_all()
