@@ -19,6 +19,13 @@ EXCEPTIONS: list[tuple[str, str, str, str]] = [
         "the admin's autocomplete (select2) renders its box as role=combobox/textbox without a name",
     ),
     (
+        "list",
+        r"\.select2-selection--multiple > \.select2-selection__rendered",
+        ADMIN,
+        "the admin's autocomplete for many (select2, e.g. an incident's services) renders its chosen "
+        "items in a <ul> with children that are not <li>",
+    ),
+    (
         "label",
         r"\.select2-search__field",
         ADMIN,
