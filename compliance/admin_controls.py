@@ -34,6 +34,7 @@ from compliance.models import (
     Policy,
     Requirement,
 )
+from compliance.models.controls import CONTROL_FIELDS
 from core.admin_base import WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
 from core.moments import is_future
@@ -136,21 +137,7 @@ class ControlAdminForm(forms.ModelForm):
 
     class Meta:
         model = Control
-        fields = [
-            "code",
-            "title",
-            "objective",
-            "owner",
-            "evidence_owner",
-            "frequency",
-            "test_method",
-            "success_criteria",
-            "services",
-            "requirements",
-            "start_date",
-            "active",
-            "evidence_required",
-        ]
+        fields = CONTROL_FIELDS
 
     @property
     def retiring(self) -> bool:

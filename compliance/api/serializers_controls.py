@@ -18,7 +18,7 @@ from compliance.models import (
     Policy,
     Requirement,
 )
-from compliance.models.controls import RETIRE_ONLY_MESSAGE
+from compliance.models.controls import CONTROL_FIELDS, RETIRE_ONLY_MESSAGE
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -102,25 +102,7 @@ class ControlSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Control
-        fields = [
-            "id",
-            "code",
-            "title",
-            "objective",
-            "owner",
-            "evidence_owner",
-            "frequency",
-            "test_method",
-            "success_criteria",
-            "services",
-            "requirements",
-            "start_date",
-            "active",
-            "retired_on",
-            "retired_reason",
-            "evidence_required",
-            "state",
-        ]
+        fields = ["id", *CONTROL_FIELDS, "retired_on", "retired_reason", "state"]
         read_only_fields = ["retired_on", "retired_reason"]
 
     def validate_active(self, value: bool) -> bool:

@@ -54,6 +54,24 @@ class ControlState(models.TextChoices):
     NONE = "none", _("Geen controles gepland")
 
 
+# The fields of a control that people edit: the one list the admin form and the API follow.
+CONTROL_FIELDS = [
+    "code",
+    "title",
+    "objective",
+    "owner",
+    "evidence_owner",
+    "frequency",
+    "test_method",
+    "success_criteria",
+    "services",
+    "requirements",
+    "start_date",
+    "active",
+    "evidence_required",
+]
+
+
 def last_accepted_result(control_ref: str = "pk") -> Subquery:
     """The result of a control's latest accepted check, as a subquery of the list's query."""
     latest = (
