@@ -48,9 +48,14 @@ class DossierForm(forms.Form):
         required=False,
         empty_label=_("Alle maatregelen"),
     )
-    date_from = forms.DateField(label=_("Van"), initial=_first_of_year, widget=forms.DateInput(attrs={"type": "date"}))
+    # A date input takes ISO dates whatever the language (the browser shows them the local way).
+    date_from = forms.DateField(
+        label=_("Van"), initial=_first_of_year, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     date_to = forms.DateField(
-        label=_("Tot en met"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Tot en met"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     format = forms.ChoiceField(
         label=_("Formaat"),

@@ -198,3 +198,11 @@ def test_a_large_dossier_runs_as_an_export_job(accepted, api_as, auditor, settin
 def test_a_list_filter_with_an_id_too_large_for_the_database_is_a_400(api_as, auditor):
     response = api_as(auditor).get("/api/v1/controls/", {"service": "15565479100947885981696"})
     assert response.status_code == 400
+
+
+def test_the_dossier_form_gives_its_date_inputs_iso_dates_the_browser_can_show(client_as, auditor):
+    from django.utils import timezone
+
+    page = client_as(auditor).get("/controls/dossier/").content.decode()
+    assert f'value="{timezone.localdate().year}-01-01"' in page
+    assert f'value="{timezone.localdate():%Y-%m-%d}"' in page
