@@ -8,6 +8,7 @@ reference, series and start, session and person) before anything is created."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -274,6 +275,25 @@ ASSESSMENTS = [
 ]
 
 
+def _answer_and_complete(assessment: Any, questions: list[Any], values: dict[int, int], completed: Any) -> None:
+    """Answer every question (numbers from `values`, 0 otherwise; text questions point to the
+    registration) and, when `completed` is a date, score and complete the self-assessment."""
+    for question in questions:
+        if question.answer_type == "text":
+            Answer.objects.create(assessment=assessment, question=question, text="Zie de registratie.")
+        else:
+            Answer.objects.create(assessment=assessment, question=question, value=values.get(question.number, 0))
+    if completed:
+        outcome = scoring.score(assessment)
+        assessment.score, assessment.dpia_required, assessment.reasons = (
+            outcome.score,
+            outcome.dpia_required,
+            outcome.reasons,
+        )
+        assessment.completed_on = completed
+        assessment.save()
+
+
 @register_demo(order=12)
 def load_self_assessments() -> None:
     questionnaire = Questionnaire.objects.get(slug=QUESTIONNAIRE)
@@ -286,20 +306,7 @@ def load_self_assessments() -> None:
         )
         if not created:
             continue
-        for question in questions:
-            if question.answer_type == "text":
-                Answer.objects.create(assessment=assessment, question=question, text="Zie de registratie.")
-            else:
-                Answer.objects.create(assessment=assessment, question=question, value=values.get(question.number, 0))
-        if completed:
-            outcome = scoring.score(assessment)
-            assessment.score, assessment.dpia_required, assessment.reasons = (
-                outcome.score,
-                outcome.dpia_required,
-                outcome.reasons,
-            )
-            assessment.completed_on = completed
-            assessment.save()
+        _answer_and_complete(assessment, questions, values, completed)
 
 
 # activity code, title, dates (review, advice, decided) or None, decision, risks
@@ -743,17 +750,5 @@ def load_privacy_since_2022() -> None:
         )
         if not created:
             continue
-        for question in questions:
-            if question.answer_type == "text":
-                Answer.objects.create(assessment=assessment, question=question, text="Zie de registratie.")
-            else:
-                Answer.objects.create(assessment=assessment, question=question, value=1 if question.number == 13 else 0)
-        if year < today.year:
-            outcome = scoring.score(assessment)
-            assessment.score, assessment.dpia_required, assessment.reasons = (
-                outcome.score,
-                outcome.dpia_required,
-                outcome.reasons,
-            )
-            assessment.completed_on = started + timedelta(days=24)
-            assessment.save()
+        completed = started + timedelta(days=24) if year < today.year else None
+        _answer_and_complete(assessment, questions, {13: 1}, completed)
