@@ -32,7 +32,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from knox.models import AuthToken
 
 from . import roles
-from .middleware import OPTIONAL_2FA_ROLES, requires_two_factor
+from .middleware import OPTIONAL_2FA_ROLES, requires_two_factor, second_factor_given
 
 User = get_user_model()
 
@@ -213,8 +213,7 @@ def _has_permission(request: HttpRequest) -> bool:
         return False
     if not settings.WAARBORG_REQUIRE_2FA or not requires_two_factor(request.user):
         return True
-    is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    return second_factor_given(request)
 
 
 admin.site.has_permission = _has_permission  # type: ignore[method-assign]

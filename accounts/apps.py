@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from accounts import roles, signals  # noqa: F401  (signals connect themselves)
+        from accounts import roles, signals, sso  # noqa: F401  (signals and the check register themselves)
         from core.history import track_model
 
         track_model(get_user_model(), exclude_fields=["password", "last_login"], m2m_fields=["groups"])
@@ -31,8 +31,8 @@ class AccountsConfig(AppConfig):
         roles.grant(roles.ADMINISTRATOR, "otp_totp", ["totpdevice"], ["view", "delete"])
         roles.grant(roles.ADMINISTRATOR, "otp_static", ["staticdevice"], ["view", "delete"])
         roles.grant(roles.ADMINISTRATOR, "axes", ["accessattempt"], ["view", "delete"])
-        # accounts has no models of its own, so it gets no post_migrate: sync after the
-        # last app that does, when every app's permissions can exist.
+        # Sync after the last app with models (accounts comes early), when every app's
+        # permissions can exist.
         from django.apps import apps
 
         last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]

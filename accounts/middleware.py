@@ -13,6 +13,9 @@ from . import roles
 
 # Roles that may log in with a password alone (two-factor stays available to them).
 OPTIONAL_2FA_ROLES = {roles.EMPLOYEE}
+# Set in the session by a single sign-on login whose ID token proves a second factor (accounts/sso.py):
+# the id of the user it was given for.
+PROVIDER_MFA_SESSION_KEY = "waarborg_mfa_by_provider"
 OPEN_PATHS = ("/account/", "/admin/login/", "/admin/logout/", "/static/", "/health/", "/i18n/")
 
 
@@ -33,6 +36,17 @@ def requires_two_factor(user: Any) -> bool:
     for role in OPTIONAL_2FA_ROLES:
         optional |= {f"{app}.{codename}" for app, codename in roles.wanted_permissions(role)}
     return bool(user.get_all_permissions() - optional)
+
+
+def second_factor_given(request: HttpRequest) -> bool:
+    """A code verified in Waarborg (django-otp), or a second factor at the identity provider that
+    the ID token of this session's single sign-on login proves (OIDC_MFA_AMR / OIDC_MFA_ACR)."""
+    user = request.user
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return True
+    session = getattr(request, "session", None)
+    return bool(session is not None and user.pk is not None and session.get(PROVIDER_MFA_SESSION_KEY) == user.pk)
 
 
 class TwoFactorMiddleware:
@@ -56,7 +70,7 @@ class TwoFactorMiddleware:
         if not settings.WAARBORG_REQUIRE_2FA or request.path.startswith(OPEN_PATHS):
             return False
         user = request.user
-        return requires_two_factor(user) and not user.is_verified()
+        return requires_two_factor(user) and not second_factor_given(request)
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:

@@ -7,6 +7,7 @@ from typing import Any
 import segno
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
@@ -29,6 +30,21 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update(autocomplete="username")
         self.fields["password"].widget.attrs.update(autocomplete="current-password")
+
+
+class LoginView(auth_views.LoginView):
+    """The login page; with single sign-on configured it also offers "Inloggen met <organisatie>"."""
+
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        from accounts import sso
+
+        context = super().get_context_data(**kwargs)
+        context["sso_enabled"] = sso.enabled()
+        context["sso_label"] = sso.login_label()
+        return context
 
 
 class TokenForm(forms.Form):

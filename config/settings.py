@@ -144,6 +144,35 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Single sign-on with OpenID Connect (accounts/sso.py, mozilla-django-oidc): off unless an issuer
+# and a client id are set. The provider's endpoints come from its discovery document
+# (<issuer>/.well-known/openid-configuration), fetched once and cached. The client secret is read
+# from OIDC_CLIENT_SECRET_FILE (or OIDC_CLIENT_SECRET).
+OIDC_ISSUER = env("OIDC_ISSUER").strip().rstrip("/")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID").strip()
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET")
+SSO_ENABLED = bool(OIDC_ISSUER and OIDC_RP_CLIENT_ID)
+OIDC_RP_SCOPES = env("OIDC_SCOPES", "openid email profile")
+# The claim with the user's groups at the provider, and which of them give which Waarborg role:
+# "provider-group=Role;other-group=Role" (role names as in accounts/roles.py; the Beheerder
+# role is never given through single sign-on).
+OIDC_GROUP_CLAIM = env("OIDC_GROUP_CLAIM", "groups").strip()
+OIDC_ROLE_MAPPING = env("OIDC_ROLE_MAPPING", "")
+# The ID token proves a second factor when its `amr` holds one of these or its `acr` is one of
+# these; otherwise a role that needs one gives Waarborg's own code (TOTP) after the login.
+OIDC_MFA_AMR = envlist("OIDC_MFA_AMR", "mfa,otp,hwk")
+OIDC_MFA_ACR = envlist("OIDC_MFA_ACR")
+OIDC_LOGIN_LABEL = env("OIDC_LOGIN_LABEL", "uw organisatie")
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_STORE_ID_TOKEN = True  # the hint for the provider's logout
+OIDC_CREATE_USER = True
+LOGIN_REDIRECT_URL_FAILURE = "login"
+if SSO_ENABLED:
+    AUTHENTICATION_BACKENDS.append("accounts.sso.SSOBackend")
+
 # Two-factor login (TOTP with recovery codes) for every role but the employee's.
 WAARBORG_REQUIRE_2FA = envbool("WAARBORG_REQUIRE_2FA", "True")
 OTP_TOTP_ISSUER = "Waarborg"
