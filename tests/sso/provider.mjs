@@ -5,7 +5,8 @@
 //
 // clients:  [{"client_id", "client_secret", "redirect_uris": [...], "post_logout_redirect_uris": [...],
 //             "tamper": {"aud": "...", "iss": "..."}}]   (tamper: optional, see below)
-// accounts: {"username": {"name", "email", "groups": [...]}}
+// accounts: {"username": {"name", "email", "groups": [...]}}, or accounts_file: the path of a JSON
+//           file with the same, read at every login (a test changes someone's groups between logins)
 //
 // Login is a plain form: a user name (one of the accounts) and a choice "mfa" (yes/no). With
 // "yes" the session's `amr` is ["pwd", "otp"] and its `acr` "urn:waarborg:test:mfa"; otherwise
@@ -16,6 +17,7 @@
 // relying party must refuse on those claims alone (the signature is valid).
 //
 // Prints "ready <issuer>" on standard output once it listens.
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { generateKeyPair, exportJWK, SignJWT, decodeJwt } from 'jose';
 import Provider from 'oidc-provider';
@@ -23,7 +25,10 @@ import Provider from 'oidc-provider';
 const config = JSON.parse(process.env.PROVIDER_CONFIG || '{}');
 const port = Number(config.port || process.argv[2] || 9000);
 const issuer = config.issuer || `http://127.0.0.1:${port}`;
-const accounts = config.accounts || {};
+const fixedAccounts = config.accounts || {};
+function accountsNow() {
+  return config.accounts_file ? JSON.parse(readFileSync(config.accounts_file, 'utf8')) : fixedAccounts;
+}
 const clients = config.clients || [];
 const tampering = Object.fromEntries(clients.filter((c) => c.tamper).map((c) => [c.client_id, c.tamper]));
 
@@ -52,7 +57,10 @@ const provider = new Provider(issuer, {
   cookies: { keys: ['waarborg-test-cookie-key'] },
   scopes: ['openid', 'email', 'profile', 'groups'],
   claims: {
-    openid: ['sub'],
+    // how the user logged in goes with every ID token (as Entra ID and Keycloak do)
+    acr: null,
+    amr: null,
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
     email: ['email', 'email_verified'],
     profile: ['name', 'preferred_username'],
     groups: ['groups'],
@@ -75,7 +83,7 @@ const provider = new Provider(issuer, {
   pkce: { required: () => false },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, sub) {
-    const account = accounts[sub];
+    const account = accountsNow()[sub];
     if (!account) return undefined;
     return {
       accountId: sub,
@@ -151,7 +159,7 @@ async function interaction(req, res) {
   }
   const form = await readForm(req);
   const username = form.get('username') || '';
-  if (!accounts[username]) {
+  if (!accountsNow()[username]) {
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
     return res.end(loginPage(uid, 'Onbekende gebruiker'));
   }
