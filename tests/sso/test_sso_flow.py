@@ -34,3 +34,175 @@ def test_first_login_creates_the_user_with_the_mapped_roles(sso, visitor):
     assert event.object_id == user.pk
     assert event.data["second_factor"] == "provider"
     assert event.data["roles"] == [roles.SECURITY_OFFICER]
+
+
+def test_a_second_login_sets_the_roles_the_provider_gives_today(sso, visitor):
+    sso.set_groups("piet", ["fg", "ciso-office"])
+    visitor.sso_login("piet", mfa=True)
+    piet = User.objects.get(username="piet")
+    assert role_names(piet) == {roles.PRIVACY_OFFICER, roles.SECURITY_OFFICER}
+
+    visitor.cookies.clear()
+    sso.set_groups("piet", ["fg", "kantine"])
+    visitor.sso_login("piet", mfa=True)
+    piet.refresh_from_db()
+    assert role_names(piet) == {roles.PRIVACY_OFFICER}  # removed at the provider, removed here
+    assert User.objects.filter(username="piet").count() == 1
+    assert SSOIdentity.objects.filter(user=piet).count() == 1
+
+
+def test_a_role_given_in_waarborg_to_a_sso_user_does_not_outlive_the_next_login(sso, visitor):
+    visitor.sso_login("mila")
+    mila = User.objects.get(username="mila")
+    mila.groups.add(Group.objects.get(name=roles.AUDITOR))
+    visitor.cookies.clear()
+    visitor.sso_login("mila")
+    assert role_names(mila) == {roles.EMPLOYEE}
+    assert not User.objects.get(username="mila").is_staff
+
+
+def test_the_providers_second_factor_spares_the_security_officer_waarborgs_code(sso, visitor):
+    response = visitor.sso_login("sanne", mfa=True)
+    assert "/account/2fa/" not in response.url
+    assert visitor.page("/admin/").status_code == 200  # the admin, too, accepts it
+    assert "/account/login/" not in visitor.page("/admin/").url
+
+
+def test_without_the_providers_second_factor_waarborg_asks_for_its_own_code(sso, visitor):
+    response = visitor.sso_login("sanne", mfa=False)
+    assert response.url.startswith(f"{visitor.base}/account/2fa/")
+    assert "Tweestapsverificatie" in response.text
+    assert visitor.page("/").url.startswith(f"{visitor.base}/account/2fa/")  # not past it either
+    assert visitor.page("/admin/").url.startswith(f"{visitor.base}/account/2fa/")
+    event = Event.objects.get(name="auth.sso_login")
+    assert event.data["second_factor"] == "waarborg" and event.data["amr"] == ["pwd"]
+
+
+def test_an_acr_value_can_prove_the_second_factor(sso, settings, visitor):
+    settings.OIDC_MFA_AMR = []
+    settings.OIDC_MFA_ACR = ["urn:waarborg:test:mfa"]
+    assert "/account/2fa/" not in visitor.sso_login("sanne", mfa=True).url
+    visitor.cookies.clear()
+    assert "/account/2fa/" in visitor.sso_login("sanne", mfa=False).url
+
+
+def test_a_medewerker_needs_no_second_factor(sso, visitor):
+    response = visitor.sso_login("mila", mfa=False)
+    assert "/account/2fa/" not in response.url
+    assert visitor.logged_in()
+    assert Event.objects.get(name="auth.sso_login").data["second_factor"] == "not_required"
+
+
+def test_logout_ends_the_session_at_waarborg_and_at_the_provider(sso, visitor):
+    visitor.sso_login("mila")
+    # While the provider's session lasts, a new Waarborg session logs in without a form.
+    visitor.cookies.set("sessionid", None, domain="localhost.local")
+    visitor.cookies.set("sessionid", None)
+    assert not visitor.logged_in()
+    assert visitor.page("/account/sso/login/").url.rstrip("/") == visitor.base
+
+    response = visitor.waarborg_post("/account/logout/")
+    assert response.url.startswith(f"{sso.issuer}/session/end"), response.url  # the provider asks to confirm
+    response = visitor.provider_form(response, logout="yes")
+    assert response.url.startswith(f"{visitor.base}/account/login/")
+    assert not visitor.logged_in()
+    # The provider's session is gone: logging in again asks for the provider's form.
+    assert "/interaction/" in visitor.page("/account/sso/login/").url
+
+
+def test_a_local_logout_without_sso_stays_local(sso, visitor, make_user):
+    make_user(roles.EMPLOYEE, username="lokaal", password="Test-password-123")
+    response = visitor.waarborg_post("/account/login/", {"username": "lokaal", "password": "Test-password-123"})
+    assert visitor.logged_in(), response.url
+    response = visitor.waarborg_post("/account/logout/")
+    assert response.url.startswith(f"{visitor.base}/account/login/")
+    assert not visitor.logged_in()
+
+
+@pytest.mark.parametrize(
+    ("client_id", "reason", "message"),
+    [
+        ("waarborg-aud", "wrong_audience", "niet voor Waarborg bedoeld"),
+        ("waarborg-iss", "wrong_issuer", "niet van de ingestelde identiteitsprovider"),
+    ],
+)
+def test_an_id_token_for_another_audience_or_from_another_issuer_is_refused(
+    sso, settings, visitor, client_id, reason, message
+):
+    """The provider signs these tokens with its own key; only `aud` or `iss` is wrong."""
+    settings.OIDC_RP_CLIENT_ID = client_id
+    response = visitor.sso_login("sanne", mfa=True)
+    assert response.status_code == 403
+    assert response.url.startswith(f"{visitor.base}/account/sso/callback/")
+    assert message in response.text
+    assert not visitor.logged_in()
+    assert not User.objects.filter(username="sanne").exists()
+    event = Event.objects.get(name="auth.sso_refused")
+    assert event.data["reason"] == reason
+
+
+def test_the_same_flow_with_the_right_client_is_accepted(sso, settings, visitor):
+    """The control for the refusals above: the provider and the flow are the same."""
+    settings.OIDC_RP_CLIENT_ID = "waarborg"
+    visitor.sso_login("sanne", mfa=True)
+    assert visitor.logged_in()
+
+
+def test_a_group_mapped_to_beheerder_gives_no_beheerder(sso, visitor):
+    response = visitor.sso_login("beheer", mfa=True)
+    assert response.status_code == 200
+    assert "Geen rol toegekend" in response.text
+    assert not visitor.logged_in()
+    beheer = User.objects.get(username="beheer")
+    assert role_names(beheer) == set() and not beheer.is_staff and not beheer.is_superuser
+
+    visitor.cookies.clear()
+    visitor.sso_login("beheer2", mfa=True)
+    assert visitor.logged_in()
+    assert role_names(User.objects.get(username="beheer2")) == {roles.EMPLOYEE}
+
+
+def test_without_a_mapped_group_the_login_is_refused_with_an_explanation(sso, visitor):
+    response = visitor.sso_login("kees", mfa=True)
+    assert response.status_code == 200
+    assert "Geen rol toegekend" in response.text
+    assert not visitor.logged_in()
+    assert Event.objects.get(name="auth.sso_refused").data["reason"] == "no_role"
+
+
+def test_roles_removed_at_the_provider_end_the_access(sso, visitor):
+    visitor.sso_login("piet", mfa=True)
+    visitor.cookies.clear()
+    sso.set_groups("piet", ["kantine"])
+    response = visitor.sso_login("piet", mfa=True)
+    assert "Geen rol toegekend" in response.text
+    assert not visitor.logged_in()
+    piet = User.objects.get(username="piet")
+    assert role_names(piet) == set() and not piet.is_staff
+
+
+def test_an_existing_local_account_with_the_same_name_is_not_taken_over(sso, visitor, make_user):
+    jan = make_user(roles.SECURITY_OFFICER, username="jan", password="Test-password-123", email="jan@waarborg.example")
+    response = visitor.sso_login("jan", mfa=True)
+    assert response.status_code == 403
+    assert "niet via single sign-on" in response.text
+    assert not visitor.logged_in()
+    jan.refresh_from_db()
+    assert jan.email == "jan@waarborg.example" and jan.check_password("Test-password-123")
+    assert not SSOIdentity.objects.filter(user=jan).exists()
+    assert Event.objects.get(name="auth.sso_refused").data["reason"] == "name_taken"
+
+
+def test_local_login_still_works_with_sso_configured(sso, visitor, make_user):
+    make_user(roles.EMPLOYEE, username="lokaal", password="Test-password-123")
+    page = visitor.page("/account/login/")
+    assert "Inloggen met Testorganisatie" in page.text
+    visitor.waarborg_post("/account/login/", {"username": "lokaal", "password": "Test-password-123"})
+    assert visitor.logged_in()
+
+
+def test_an_sso_account_cannot_log_in_with_a_password(sso, visitor):
+    visitor.sso_login("mila")
+    visitor.cookies.clear()
+    response = visitor.waarborg_post("/account/login/", {"username": "mila", "password": ""})
+    assert not visitor.logged_in(), response.url
