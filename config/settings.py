@@ -162,7 +162,7 @@ OIDC_ROLE_MAPPING = env("OIDC_ROLE_MAPPING", "")
 # these; otherwise a role that needs one gives Waarborg's own code (TOTP) after the login.
 OIDC_MFA_AMR = envlist("OIDC_MFA_AMR", "mfa,otp,hwk")
 OIDC_MFA_ACR = envlist("OIDC_MFA_ACR")
-OIDC_LOGIN_LABEL = env("OIDC_LOGIN_LABEL", "uw organisatie")
+OIDC_LOGIN_LABEL = env("OIDC_LOGIN_LABEL")  # default: "uw organisatie"
 OIDC_TIMEOUT = envint("OIDC_TIMEOUT_SECONDS", 10)
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_USE_NONCE = True
