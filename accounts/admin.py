@@ -33,6 +33,7 @@ from knox.models import AuthToken
 
 from . import roles
 from .middleware import OPTIONAL_2FA_ROLES, requires_two_factor, second_factor_given
+from .models import SSOIdentity
 
 User = get_user_model()
 
@@ -190,6 +191,26 @@ class AuthTokenAdmin(SecretFreeAdmin):
     list_display = ["user", "created", "expiry"]
     fields = ["user", "created", "expiry"]
     date_hierarchy = "created"
+
+
+@admin.register(SSOIdentity)
+class SSOIdentityAdmin(admin.ModelAdmin):
+    """Which accounts log in through single sign-on, as whom at the provider. Read-only: the link
+    is made by the first login and never by hand (that would hand an account to someone else)."""
+
+    list_display = ["user", "issuer", "subject", "created_at", "last_login_at"]
+    search_fields = ["user__username", "subject"]
+    list_filter = ["issuer"]
+    fields = list_display
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 for _model, _admin in (

@@ -16,6 +16,9 @@ class AccountsConfig(AppConfig):
 
         track_model(get_user_model(), exclude_fields=["password", "last_login"], m2m_fields=["groups"])
         track_model(Group, m2m_fields=["permissions"])
+        from accounts.models import SSOIdentity
+
+        track_model(SSOIdentity, exclude_fields=["last_login_at"])
 
         # The platform's records: the security officer follows reminders and events; the
         # auditor reads everything, the change history included.
@@ -31,6 +34,8 @@ class AccountsConfig(AppConfig):
         roles.grant(roles.ADMINISTRATOR, "otp_totp", ["totpdevice"], ["view", "delete"])
         roles.grant(roles.ADMINISTRATOR, "otp_static", ["staticdevice"], ["view", "delete"])
         roles.grant(roles.ADMINISTRATOR, "axes", ["accessattempt"], ["view", "delete"])
+        # Which accounts log in through single sign-on (read-only: the first login links them).
+        roles.grant(roles.ADMINISTRATOR, "accounts", ["ssoidentity"], ["view"])
         # Sync after the last app with models (accounts comes early), when every app's
         # permissions can exist.
         from django.apps import apps
