@@ -23,6 +23,7 @@ def test_first_login_creates_the_user_with_the_mapped_roles(sso, visitor):
     assert response.status_code == 200
     assert response.url.rstrip("/") == visitor.base, response.url
     assert visitor.logged_in()
+    assert visitor.page("/").status_code == 200
     user = User.objects.get(username="sanne")
     assert role_names(user) == {roles.SECURITY_OFFICER}  # "kantine" is not in the mapping
     assert (user.first_name, user.last_name, user.email) == ("Sanne", "de Vries", "sanne@organisatie.example")
@@ -206,3 +207,11 @@ def test_an_sso_account_cannot_log_in_with_a_password(sso, visitor):
     visitor.cookies.clear()
     response = visitor.waarborg_post("/account/login/", {"username": "mila", "password": ""})
     assert not visitor.logged_in(), response.url
+
+
+def test_sso_works_with_the_lockout_switched_on(sso, settings, visitor):
+    """django-axes checks every authentication; the callback passes it like a password login."""
+    settings.AXES_ENABLED = True
+    visitor.sso_login("mila")
+    assert visitor.logged_in()
+    assert visitor.page("/").status_code == 200
