@@ -410,7 +410,12 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         if not enabled():
             raise Http404
-        return super().get(request)
+        try:
+            return super().get(request)
+        except SSORefused as exc:
+            return refused_page(request, exc)
+        except SuspiciousOperation as exc:  # a state this browser never sent: forged or replayed
+            return refused_page(request, SSORefused("invalid_token", detail=str(exc)[:200]))
 
     def login_success(self) -> HttpResponse:
         response = super().login_success()  # auth.login: a new session key, the same data

@@ -215,3 +215,20 @@ def test_sso_works_with_the_lockout_switched_on(sso, settings, visitor):
     visitor.sso_login("mila")
     assert visitor.logged_in()
     assert visitor.page("/").status_code == 200
+
+
+def test_a_callback_with_a_state_this_browser_never_sent_is_refused(sso, visitor):
+    assert "/interaction/" in visitor.page("/account/sso/login/").url  # a real state in the session
+    response = visitor.page("/account/sso/callback/?code=gestolen-code&state=vervalst")
+    assert response.status_code == 403
+    assert "niet geldig" in response.text
+    assert not visitor.logged_in()
+    assert Event.objects.get(name="auth.sso_refused").data["reason"] == "invalid_token"
+
+
+def test_a_cancelled_login_at_the_provider_returns_to_the_login_page(sso, visitor):
+    visitor.page("/account/sso/login/")
+    response = visitor.page("/account/sso/callback/?error=access_denied&state=iets")
+    assert response.url.startswith(f"{visitor.base}/account/login/")
+    assert "niet gelukt" in response.text
+    assert not visitor.logged_in()
