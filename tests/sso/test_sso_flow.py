@@ -3,6 +3,8 @@ and an HTTP client that fills in the provider's forms."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -232,3 +234,26 @@ def test_a_cancelled_login_at_the_provider_returns_to_the_login_page(sso, visito
     assert response.url.startswith(f"{visitor.base}/account/login/")
     assert "niet gelukt" in response.text
     assert not visitor.logged_in()
+
+
+def test_after_sso_without_the_providers_factor_waarborgs_code_lets_the_officer_in(sso, visitor):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    response = visitor.sso_login("sanne", mfa=False)
+    assert "/account/2fa/" in response.url
+    device = TOTPDevice.objects.get(user__username="sanne", confirmed=False)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.text).group(1)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):0{device.digits}d}"
+    visitor.post(response.url, data={"csrfmiddlewaretoken": token, "token": code, "next": "/"}, timeout=20)
+    assert visitor.page("/").url.rstrip("/") == visitor.base
+    assert TOTPDevice.objects.get(user__username="sanne").confirmed
+
+
+def test_a_discovery_document_naming_another_issuer_is_refused(sso, settings, visitor):
+    """The same provider under another name: its document names 127.0.0.1, not localhost."""
+    settings.OIDC_ISSUER = sso.issuer.replace("127.0.0.1", "localhost")
+    response = visitor.page("/account/sso/login/")
+    assert response.status_code == 403
+    assert "niet van de ingestelde identiteitsprovider" in response.text
+    assert Event.objects.get(name="auth.sso_refused").data["reason"] == "wrong_issuer"
