@@ -221,6 +221,10 @@ class SSOBackend(OIDCAuthenticationBackend):
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Any:
         if request is None or not enabled() or "code" not in request.GET or "state" not in request.GET:
             return None
+        # Only the callback view calls with the nonce and PKCE verifier it kept in the session;
+        # a password login on a URL with ?code=&state= never reaches the provider.
+        if not kwargs.get("nonce") or not kwargs.get("code_verifier") or set(kwargs) - {"nonce", "code_verifier"}:
+            return None
         try:
             config = provider()
             self.OIDC_OP_TOKEN_ENDPOINT = config.token_endpoint

@@ -80,7 +80,8 @@ const provider = new Provider(issuer, {
       },
     },
   },
-  pkce: { required: () => false },
+  // Waarborg must send a PKCE challenge: the provider refuses an authorization request without one
+  pkce: { required: () => true },
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   async findAccount(ctx, sub) {
     const account = accountsNow()[sub];

@@ -106,3 +106,17 @@ def test_the_configuration_check(sso_on):
     sso_on.OIDC_ROLE_MAPPING = ""
     sso_on.OIDC_RP_CLIENT_SECRET = ""
     assert [message.id for message in sso.check_sso_settings(None)] == ["accounts.W011", "accounts.E013"]
+
+
+def test_only_the_callback_reaches_the_provider(rf, sso_on, monkeypatch, make_user):
+    """A password login on a URL carrying ?code=&state= (or any call without the nonce and PKCE
+    verifier the callback keeps in the session) does not exchange a code."""
+    called = []
+    monkeypatch.setattr(sso, "provider", lambda: called.append(1) or pytest.fail("the provider was asked"))
+    backend = sso.SSOBackend()
+    request = rf.get("/account/login/?code=gestolen&state=x")
+    make_user(roles.EMPLOYEE, username="mila", password="Test-password-123")
+    assert backend.authenticate(request, username="mila", password="Test-password-123") is None
+    assert backend.authenticate(request, nonce=None, code_verifier=None) is None
+    assert backend.authenticate(request, nonce="n", code_verifier=None) is None
+    assert called == []
