@@ -40,7 +40,7 @@ from django.core import checks
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -481,7 +481,16 @@ class LogoutView(auth_views.LogoutView):
                 "post_logout_redirect_uri": request.build_absolute_uri(reverse("login")),
             }
         )
-        return redirect(f"{end_session}?{query}")
+        # A page that moves on by itself (meta refresh, and a link), not a redirect: the logout is
+        # a form post, and the Content Security Policy's form-action ('self') would stop a browser
+        # from following a redirect to the provider.
+        page = render(
+            request,
+            "registration/sso_logout.html",
+            {"end_session_url": f"{end_session}?{query}", "label": login_label()},
+        )
+        page["Cache-Control"] = "no-store"
+        return page
 
 
 # ---------------------------------------------------------------------------
