@@ -344,6 +344,8 @@ def review_actions(check: ControlCheck, user: Any) -> list[RecordAction]:
 
 @admin.register(ControlCheck)
 class ControlCheckAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
+    change_list_template = "admin/waarborg/year_import_change_list.html"
+    year_import_register = "checks"  # manage.py import_year checks …
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
     list_filter = [
         MineFilter,

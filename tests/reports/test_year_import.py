@@ -300,3 +300,89 @@ def test_the_command_imports_and_refuses(office, tmp_path):
     dry = io.StringIO()
     call_command("import_year", "workshops", str(EXAMPLES / FILES["workshops"]), "--dry-run", stdout=dry)
     assert not WorkshopSession.objects.exists() and "niets opgeslagen" in dry.getvalue()
+
+
+# --- the admin page per register: only for whoever may add the register's records -------------
+
+CHANGELISTS = {
+    "incidents": "/admin/incidents/incident/",
+    "checks": "/admin/compliance/controlcheck/",
+    "breaches": "/admin/privacy/databreach/",
+    "workshops": "/admin/privacy/workshopsession/",
+}
+
+
+@pytest.mark.parametrize("register", list(FILES))
+def test_the_admin_import_page_imports_a_file_for_the_role_that_adds_the_register(office, client_as, register):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as(office[register])
+    changelist = client.get(CHANGELISTS[register])
+    assert f"/admin/jaarimport/{register}/".encode() in changelist.content
+    upload = SimpleUploadedFile(FILES[register], (EXAMPLES / FILES[register]).read_bytes())
+    response = client.post(f"/admin/jaarimport/{register}/", {"file": upload}, follow=True)
+    assert response.redirect_chain[-1][0] == CHANGELISTS[register]
+    assert any(f"{len(rows(register))} regels geïmporteerd" in str(m) for m in response.context["messages"])
+    assert Event.objects.filter(name=f"import_year.{register}", actor=office[register]).exists()
+
+
+def test_the_admin_import_page_shows_each_bad_row_with_its_column(office, client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = with_row(
+        "breaches", "dl-2019-99;Eind vóór begin;2019-04-01 10:00;2019-04-01 09:00;2019-03-31 09:00;;;;;;;;;"
+    )
+    upload = SimpleUploadedFile("datalekken.csv", content)
+    response = client_as(office["breaches"]).post("/admin/jaarimport/breaches/", {"file": upload})
+    assert response.status_code == 200 and b"import-errors" in response.content
+    assert {(p.row, p.column) for p in response.context["errors"]} >= {(len(rows("breaches")) + 2, "geeindigd_op")}
+    assert not DataBreach.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "register"),
+    [
+        ("privacy_officer", "incidents"),
+        ("workshop_coordinator", "incidents"),
+        ("auditor", "checks"),
+        ("privacy_officer", "checks"),
+        ("security_officer", "breaches"),
+        ("workshop_coordinator", "breaches"),
+        ("security_officer", "workshops"),
+        ("privacy_officer", "workshops"),  # may view the workshops, not add them
+        ("auditor", "workshops"),
+    ],
+)
+def test_another_role_gets_403_on_the_import_page_and_its_post(office, request, client_as, role, register):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_as(request.getfixturevalue(role))
+    assert client.get(f"/admin/jaarimport/{register}/").status_code == 403
+    upload = SimpleUploadedFile(FILES[register], (EXAMPLES / FILES[register]).read_bytes())
+    assert client.post(f"/admin/jaarimport/{register}/", {"file": upload}).status_code == 403
+    assert not Event.objects.filter(name__startswith="import_year.").exists()
+    changelist = client.get(CHANGELISTS[register])
+    assert f"/admin/jaarimport/{register}/".encode() not in changelist.content
+
+
+def test_an_employee_is_sent_to_the_login_and_an_unknown_register_is_not_found(office, client_as, employee):
+    assert client_as(employee).get("/admin/jaarimport/incidents/").status_code == 302
+    assert client_as(office["incidents"]).get("/admin/jaarimport/takedowns/").status_code == 404
+
+
+def test_the_api_is_no_way_around_it_for_another_role(office, api_as):
+    """A privacy officer who may not import incidents may not add one through the API either,
+    nor back-date a closed one there."""
+    response = api_as(office["breaches"]).post(
+        "/api/v1/incidents/",
+        {
+            "title": "Storing",
+            "category": "outage",
+            "detection_source": "own_monitoring",
+            "started_at": "2019-03-04T09:00:00+01:00",
+            "detected_at": "2019-03-04T09:10:00+01:00",
+        },
+        format="json",
+    )
+    assert response.status_code == 403
+    assert not Incident.objects.exists()
