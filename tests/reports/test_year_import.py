@@ -386,3 +386,20 @@ def test_the_api_is_no_way_around_it_for_another_role(office, api_as):
     )
     assert response.status_code == 403
     assert not Incident.objects.exists()
+
+
+def test_an_xlsx_file_imports_the_same_as_its_csv(office):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    text = (EXAMPLES / FILES["workshops"]).read_text(encoding="utf-8")
+    for line in csv.reader(io.StringIO(text), delimiter=";"):
+        workbook.active.append(line)
+    # a date cell as a real date-time, as a spreadsheet stores it
+    workbook.active["C2"].value = datetime(2019, 3, 18, 14, 0)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = import_year("workshops", buffer.getvalue(), "workshops-2019.xlsx", office["workshops"])
+    assert report.rows == len(rows("workshops"))
+    assert year_figures(2019)["workshop_attendees"] == expected_workshop_figures(2019)["workshop_attendees"]
+    assert WorkshopSession.objects.count() == len({(r["soort"], r["begint_om"]) for r in rows("workshops")})
