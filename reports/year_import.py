@@ -367,7 +367,7 @@ def import_incident(row: Row, context: ImportContext) -> str:
     if problems:
         raise _Bad(problems)
     incident = Incident(
-        reference=row.text("kenmerk", required=True)[:30],
+        reference=row.text("kenmerk", required=True),
         title=row.text("titel", required=True),
         description=row.text("omschrijving"),
         category=row.choice("categorie", Category),
