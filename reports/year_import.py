@@ -36,8 +36,8 @@ from django.utils.translation import gettext as _
 
 from compliance.controls import period_containing
 from compliance.models import CheckResult, CheckStatus, Control, ControlCheck
-from core.models import Event
-from core.moments import event_moment
+from core.models import Event, log_event
+from core.moments import event_details, event_moment
 from incidents.choices import CalamityLevel, Category, DetectionSource, Severity, Status, TimelineKind
 from incidents.imports import (
     ImportRefused,
@@ -422,6 +422,14 @@ def import_incident(row: Row, context: ImportContext) -> str:
             to_value=calamity.level,
             text=calamity.reason,
         )
+        log_event(
+            incident,
+            "calamity.declared",
+            actor=calamity.declared_by,
+            level=calamity.level,
+            reason=calamity.reason,
+            **context.details(calamity.declared_at),
+        )
         context.count("calamities")
     return "incidents"
 
@@ -548,6 +556,11 @@ def import_check(row: Row, context: ImportContext) -> str:
     check.review_note = note
     _clean(check, CHECK_FIELD_COLUMNS)
     check.save()
+    if submitted_at:
+        log_event(check, "check.submitted", actor=submitted_by, result=result, **context.details(submitted_at))
+    if outcome:
+        name = "check.accepted" if outcome == CheckStatus.ACCEPTED else "check.rejected"
+        log_event(check, name, actor=reviewer, result=result, note=note, **context.details(reviewed_at))
     return "checks"
 
 
@@ -716,6 +729,11 @@ class ImportContext:
     def reason(self) -> str:
         """The reason an event is recorded after the fact: it came in with this file."""
         return f"import {self.file_name}"
+
+    def details(self, at: datetime) -> dict[str, Any]:
+        """What the history records beside an imported event: when it happened, when it was
+        registered, and that it came in with this file."""
+        return {**event_details(at, self.reason, self.now), "imported_by": getattr(self.user, "username", "")}
 
     def count(self, key: str) -> None:
         self.counts[key] = self.counts.get(key, 0) + 1

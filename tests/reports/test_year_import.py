@@ -193,6 +193,11 @@ def test_the_events_are_stored_at_their_real_moments(office):
     check = ControlCheck.objects.get(control__code="BIM-02", period_start=date(2019, 1, 1))
     assert check.status == CheckStatus.ACCEPTED and check.reviewed_at == local("2019-12-31 23:30")
     assert check.accepted_on_time
+    accepted = Event.objects.get(name="check.accepted", object_id=check.pk)
+    assert accepted.data["occurred_at"].startswith("2019-12-31T23:30") and "registered_at" in accepted.data
+    assert accepted.data["late_reason"] == "import controles-2019.csv" and accepted.actor.username == "security"
+    declared = Event.objects.get(name="calamity.declared", object_id=incident.pk)
+    assert declared.data["occurred_at"].startswith("2019-12-31T23:30")
     session = WorkshopSession.objects.get(starts_at=local("2019-10-28 14:00"))
     assert session.registrations.filter(attendance="attended").count() == 1
 
