@@ -310,8 +310,34 @@ class CheckActionForm(ActionForm):
     )
 
 
-class RejectForm(ReviewForm):
+class AdminReviewForm(ReviewForm):
+    """Accept or reject at the review's real moment (default now): not in the future, not
+    before the submission, more than a day ago only with a reason, which goes into the
+    history beside the moment of registration (compliance.controls.accept_check)."""
+
+    at = forms.SplitDateTimeField(
+        label=_("beoordeeld op"),
+        required=False,
+        widget=forms.SplitDateTimeWidget(
+            date_attrs={"type": "date"}, time_attrs={"type": "time"}, date_format="%Y-%m-%d", time_format="%H:%M"
+        ),
+        help_text=_("Wanneer de beoordeling plaatsvond; leeg: nu. Niet in de toekomst, niet vóór het indienen."),
+    )
+    late_reason = forms.CharField(
+        label=_("reden late registratie"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Verplicht als het moment meer dan een dag geleden is."),
+    )
+
+
+class RejectForm(AdminReviewForm):
     note = forms.CharField(label=_("Reden van afkeuren"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _moment(data: dict[str, Any]) -> dict[str, Any]:
+    """The review's moment and late reason from the form (none given: now)."""
+    return {"at": data.get("at"), "late_reason": data.get("late_reason", "")}
 
 
 def review_actions(check: ControlCheck, user: Any) -> list[RecordAction]:
@@ -326,8 +352,8 @@ def review_actions(check: ControlCheck, user: Any) -> list[RecordAction]:
         RecordAction(
             name="accepteren",
             label=_("Accepteren"),
-            form_class=ReviewForm,
-            run=lambda obj, who, data: accept_check(obj, who, note=data["note"]),
+            form_class=AdminReviewForm,
+            run=lambda obj, who, data: accept_check(obj, who, note=data["note"], **_moment(data)),
             success=_("Controle geaccepteerd."),
             intro=intro,
         ),
@@ -335,7 +361,7 @@ def review_actions(check: ControlCheck, user: Any) -> list[RecordAction]:
             name="afkeuren",
             label=_("Afkeuren"),
             form_class=RejectForm,
-            run=lambda obj, who, data: reject_check(obj, who, data["note"]),
+            run=lambda obj, who, data: reject_check(obj, who, data["note"], **_moment(data)),
             success=_("Controle afgekeurd; de eigenaar kan opnieuw indienen."),
             intro=intro,
         ),
@@ -344,6 +370,8 @@ def review_actions(check: ControlCheck, user: Any) -> list[RecordAction]:
 
 @admin.register(ControlCheck)
 class ControlCheckAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
+    change_list_template = "admin/waarborg/year_import_change_list.html"
+    year_import_register = "checks"  # manage.py import_year checks …
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
     list_filter = [
         MineFilter,

@@ -14,6 +14,7 @@ import privacy.api.urls
 import reports.api.urls
 from core.api.v2 import V2_NAMESPACE, ApiV2Router, without_trailing_slash
 from core.views import health
+from reports.admin_import import import_year_view
 from reports.views import dossier_page, home
 
 API_APPS = [
@@ -61,6 +62,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("api/v2/", include((api_v2, V2_NAMESPACE))),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/jaarimport/<slug:register>/", admin.site.admin_view(import_year_view), name="import-year"),
     path("admin/", admin.site.urls),
     path("", home, name="home"),
     path("controls/dossier/", dossier_page, name="dossier"),

@@ -239,6 +239,8 @@ def incident_actions(request: HttpRequest, incident: Incident, may_change: bool)
 
 @admin.register(Incident)
 class IncidentAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
+    change_list_template = "admin/waarborg/year_import_change_list.html"
+    year_import_register = "incidents"  # manage.py import_year incidents …
     form = IncidentForm
     list_display = [
         "reference",

@@ -344,6 +344,7 @@ def import_takedowns(content: bytes, file_name: str, actor: Any = None) -> Impor
         key=lambda obj: obj.normalised_url,
         known=_known_urls,
         history=lambda obj: {"normalised_url": obj.normalised_url, "outcome": obj.outcome},
+        drop=_drop_takedown_duplicates,
     )
 
 
@@ -352,6 +353,75 @@ def _known_urls(keys: list[Any]) -> set[Any]:
     for chunk in _chunks(keys, 500):
         found.update(PhishingTakedown.objects.filter(normalised_url__in=chunk).values_list("normalised_url", flat=True))
     return found
+
+
+# (pk or None, reported_at, completed_at) of a takedown already known for a URL
+_Known = tuple[int | None, datetime, datetime | None]
+
+
+def _covers(known: _Known, obj: PhishingTakedown) -> bool:
+    """Whether the known takedown is the row's own: it is still open (unique while open), or
+    the row was reported while it ran (a return is reported after the takedown was done)."""
+    _pk, reported_at, completed_at = known
+    return completed_at is None or reported_at <= obj.reported_at <= completed_at
+
+
+def _drop_takedown_duplicates(
+    parsed: list[tuple[int, Any]],
+    key: Callable[[Any], Any],
+    known: Callable[[list[Any]], set[Any]],
+    report: ImportReport,
+) -> list[Any]:
+    """Only an open takedown of the same normalised URL (or one whose report covers the row's
+    report moment: the same takedown imported again) is a duplicate. A row reported after the
+    URL's earlier takedown was completed is a new takedown, linked to the latest earlier one
+    (`earlier`; for an earlier one in the same file, _link_returns does it once stored)."""
+    urls = sorted({obj.normalised_url for _n, obj in parsed})
+    by_url: dict[str, list[tuple[_Known, int | None]]] = {}
+    for chunk in _chunks(urls, 500):
+        stored = PhishingTakedown.objects.filter(normalised_url__in=chunk).values_list(
+            "normalised_url", "pk", "reported_at", "completed_at"
+        )
+        for url, pk, reported_at, completed_at in stored:
+            by_url.setdefault(url, []).append(((pk, reported_at, completed_at), None))
+    fresh: list[Any] = []
+    for number, obj in sorted(parsed, key=lambda item: (item[1].reported_at, item[0])):
+        seen = by_url.setdefault(obj.normalised_url, [])
+        covering = next((row for entry, row in seen if _covers(entry, obj)), 0)
+        if covering is None:
+            report.duplicates.append(RowProblem(number, "al geregistreerd, overgeslagen / already registered, skipped"))
+            continue
+        if covering:
+            report.duplicates.append(
+                RowProblem(number, f"dubbel met rij {covering}, overgeslagen / duplicate of row {covering}, skipped")
+            )
+            continue
+        earlier = [entry for entry, _row in seen if entry[0] is not None and entry[2] and entry[2] <= obj.reported_at]
+        if earlier:
+            obj.earlier_id = max(earlier, key=lambda entry: (entry[2], entry[0]))[0]
+        seen.append(((None, obj.reported_at, obj.completed_at), number))
+        fresh.append(obj)
+    report.duplicates.sort(key=lambda problem: problem.row)
+    return fresh
+
+
+def _link_returns(report: ImportReport, fresh: list[Any]) -> None:
+    """A returning URL whose earlier takedown came in with the same file: link it now that both
+    are stored."""
+    counts: dict[str, int] = {}
+    for obj in fresh:
+        counts[obj.normalised_url] = counts.get(obj.normalised_url, 0) + 1
+    repeated = [url for url, n in counts.items() if n > 1]
+    if not repeated or report.batch is None:
+        return
+    for chunk in _chunks(repeated, 500):
+        unlinked = PhishingTakedown.objects.filter(
+            import_batch=report.batch, normalised_url__in=chunk, earlier__isnull=True
+        )
+        for takedown in unlinked:
+            earlier = takedown.find_earlier()
+            if earlier is not None:
+                PhishingTakedown.objects.filter(pk=takedown.pk).update(earlier=earlier)
 
 
 # --- fraud removals ----------------------------------------------------------------
@@ -420,6 +490,7 @@ def _import(
     key: Callable[[Any], Any],
     known: Callable[[list[Any]], set[Any]],
     history: Callable[[Any], dict[str, Any]],
+    drop: Callable[..., list[Any]] | None = None,
 ) -> ImportReport:
     report = ImportReport(kind=kind)
     try:
@@ -435,8 +506,11 @@ def _import(
         raise ImportRefused(report) from None
     if report.errors:
         raise ImportRefused(report)
-    fresh = _drop_duplicates(parsed, key, known, report)
-    _store(fresh, file_name, content, actor, history, report)
+    fresh = (drop or _drop_duplicates)(parsed, key, known, report)
+    with transaction.atomic():
+        _store(fresh, file_name, content, actor, history, report)
+        if kind == ImportKind.TAKEDOWNS:
+            _link_returns(report, fresh)
     return report
 
 

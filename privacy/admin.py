@@ -577,6 +577,7 @@ def breach_actions(breach: DataBreach) -> list[RecordAction]:
 class DataBreachAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     form = DataBreachForm
     change_list_template = "admin/privacy/databreach/change_list.html"
+    year_import_register = "breaches"  # manage.py import_year breaches …
     list_display = ["reference", "title", "aware_at", "deadline", "clock", "reported_to_ap_at", "not_reported", "risk"]
     list_filter = [
         "report_type",
@@ -801,6 +802,8 @@ class AttendanceMissingFilter(admin.SimpleListFilter):
 
 @admin.register(WorkshopSession)
 class WorkshopSessionAdmin(ExportMixin, WaarborgAdmin):
+    change_list_template = "admin/waarborg/year_import_change_list.html"
+    year_import_register = "workshops"  # manage.py import_year workshops …
     list_display = ["__str__", "starts_at", "location", "capacity", "registered", "waiting", "cancelled"]
     list_filter = [
         "series",

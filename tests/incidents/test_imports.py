@@ -144,3 +144,53 @@ def test_the_import_commands_report_success_and_failure(db, tmp_path, security_o
         call_command("import_takedowns", str(bad), stderr=err)
     assert "rij/row 7" in err.getvalue()
     assert not PhishingTakedown.objects.exists()
+
+
+# --- a URL that returns after its takedown (issue: unique while open) ---------------------
+
+RETURN_HEADER = b"url;kind;abused_brand;reported_at;outcome;taken_down_at;hosting_provider\n"
+
+
+def test_a_url_that_returns_after_its_completed_takedown_is_a_new_takedown_linked_to_the_earlier(db, security_officer):
+    first = RETURN_HEADER + (
+        b"https://digid-terug.example.com/;website;DigiD;2018-11-05 10:00;taken_offline;2018-11-06 09:00;\n"
+    )
+    import_takedowns(first, "2018.csv", security_officer)
+    earlier = PhishingTakedown.objects.get()
+    returning = RETURN_HEADER + (
+        b"http://DIGID-TERUG.example.com;website;DigiD;2019-03-01 08:00;taken_offline;2019-03-02 12:00;\n"
+    )
+    report = import_takedowns(returning, "2019.csv", security_officer)
+    assert (report.created, report.duplicates) == (1, [])
+    again = PhishingTakedown.objects.exclude(pk=earlier.pk).get()
+    assert again.earlier == earlier
+    assert stats.annual_figures(2018)["phishing_takedowns"] == 1
+    assert stats.annual_figures(2019)["phishing_takedowns"] == 1
+
+
+def test_a_return_and_its_earlier_takedown_in_one_file_are_both_stored_and_linked(db, security_officer):
+    content = RETURN_HEADER + (
+        b"https://digid-twee.example.com/;website;DigiD;2019-02-01 10:00;taken_offline;2019-02-01 12:00;\n"
+        b"https://digid-twee.example.com/;website;DigiD;2018-12-30 10:00;never_visible;;\n"
+        b"https://digid-twee.example.com/;website;DigiD;2019-02-01 11:00;taken_offline;2019-02-01 12:00;\n"
+    )
+    report = import_takedowns(content, "history.csv", security_officer)
+    assert report.created == 2
+    assert [(d.row, "rij 2" in d.message) for d in report.duplicates] == [(4, True)]
+    older, newer = PhishingTakedown.objects.order_by("reported_at")
+    assert newer.earlier == older and older.earlier is None
+    assert stats.annual_figures(2018)["phishing_takedowns"] == 1
+    assert stats.annual_figures(2019)["phishing_takedowns"] == 1
+
+
+def test_an_open_takedown_of_the_same_url_still_makes_the_row_a_skipped_duplicate(db, security_officer):
+    url = b"https://digid-open.example.com/"
+    import_takedowns(RETURN_HEADER + url + b";website;DigiD;2019-05-01 10:00;still_online;;\n", "a.csv")
+    report = import_takedowns(
+        RETURN_HEADER + url + b";website;DigiD;2019-06-01 10:00;taken_offline;2019-06-02 10:00;\n",
+        "b.csv",
+        security_officer,
+    )
+    assert report.created == 0
+    assert [(d.row, "already registered" in d.message) for d in report.duplicates] == [(2, True)]
+    assert PhishingTakedown.objects.count() == 1
