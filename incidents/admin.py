@@ -240,17 +240,20 @@ def incident_actions(request: HttpRequest, incident: Incident, may_change: bool)
 @admin.register(Incident)
 class IncidentAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     form = IncidentForm
+    # what a reader acts on first: status, severity, escalation and owner before the dates
     list_display = [
         "reference",
         "title",
-        "category",
-        "severity",
         "status",
+        "severity",
+        "escalation",
         "owner",
+        "category",
         "started_at",
         "closed_at",
-        "escalation",
     ]
+    editor_only_columns = ("escalation",)
+    reader_only_columns = ("closed_at",)
     list_filter = [
         "status",
         "category",

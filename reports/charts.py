@@ -40,7 +40,9 @@ def value_range(chart: Chart) -> tuple[float | None, float | None]:
         bottom = math.floor((low - span * 0.25) * 10) / 10
         top = min(100.0, math.ceil((high + span * 0.15) * 10) / 10)
         return bottom, max(top, bottom + 0.1)
-    return (min(low, 0.0), None)
+    if chart.unit.strip() == "%" and high <= 100:
+        return min(low, 0.0), 100.0
+    return min(low, 0.0), None
 
 
 def chart_spec(chart: Chart) -> dict[str, Any]:

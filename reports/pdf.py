@@ -100,9 +100,8 @@ def _tick_label(value: float, unit: str) -> str:
     """Tick labels with the Dutch decimal comma and thousands dot: 99,5; 1.200."""
     value = round(float(value), 2)
     if value.is_integer():
-        text = f"{int(value):,}".replace(",", ".")
-    else:
-        text = f"{value:.2f}".rstrip("0").replace(".", ",")
+        return f"{int(value):,}".replace(",", ".") + (" %" if unit == "%" else "")
+    text = f"{value:.2f}".rstrip("0").replace(".", ",")
     return f"{text} %" if unit == "%" else text
 
 

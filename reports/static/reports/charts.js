@@ -43,6 +43,13 @@
     };
   }
 
+  function normWidth(context) {
+    var chart = context.chart;
+    var area = chart.chartArea;
+    var count = Math.max(chart.data.labels.length, 1);
+    return area ? Math.max(8, Math.min(80, ((area.right - area.left) / count) * 0.42)) : 20;
+  }
+
   function build(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source) {
@@ -59,11 +66,14 @@
           data: series.values,
           borderColor: NORM_COLOUR,
           backgroundColor: NORM_COLOUR,
-          borderWidth: 3,
-          borderDash: [8, 4],
-          stepped: "middle",
-          pointRadius: 0,
-          pointHitRadius: 12,
+          // the norm of each label as a short horizontal line across its bars (also when there
+          // is one label only); legend and tooltip name it
+          showLine: false,
+          pointStyle: "line",
+          borderWidth: 4,
+          pointRadius: normWidth,
+          pointHoverRadius: normWidth,
+          pointHitRadius: 8,
           fill: false,
           order: 0,
         };
@@ -80,7 +90,7 @@
         maintainAspectRatio: false,
         layout: { padding: { top: 4, right: 8 } },
         plugins: {
-          legend: { display: true, position: "bottom", labels: { boxWidth: 18, padding: 16 } },
+          legend: { display: true, position: "bottom", labels: { boxWidth: 18, padding: 16, usePointStyle: true } },
           tooltip: {
             callbacks: {
               label: function (context) {
