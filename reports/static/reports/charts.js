@@ -47,7 +47,7 @@
     var chart = context.chart;
     var area = chart.chartArea;
     var count = Math.max(chart.data.labels.length, 1);
-    return area ? Math.max(8, Math.min(80, ((area.right - area.left) / count) * 0.42)) : 20;
+    return area ? Math.max(8, Math.min(200, ((area.right - area.left) / count) * 0.4)) : 20;
   }
 
   function build(canvas) {
@@ -66,8 +66,8 @@
           data: series.values,
           borderColor: NORM_COLOUR,
           backgroundColor: NORM_COLOUR,
-          // the norm of each label as a short horizontal line across its bars (also when there
-          // is one label only); legend and tooltip name it
+          // the norm of each label as a horizontal line across its bars (a "line" point is twice
+          // its radius long), also when there is one label only; legend and tooltip name it
           showLine: false,
           pointStyle: "line",
           borderWidth: 4,
@@ -79,7 +79,7 @@
         };
       }
       var colour = COLOURS[barIndex++ % COLOURS.length];
-      return { type: "bar", label: series.name, data: series.values, backgroundColor: colour, borderColor: colour, order: 1 };
+      return { type: "bar", label: series.name, data: series.values, backgroundColor: colour, borderColor: colour, pointStyle: "rect", order: 1 };
     });
     canvas.parentElement.hidden = false;
     new Chart(canvas, {
