@@ -388,6 +388,8 @@ def review_actions(check: ControlCheck, user: Any) -> list[RecordAction]:
 @admin.register(ControlCheck)
 class ControlCheckAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
+    # the period is the auditor's question; who works the checks goes by the due date
+    reader_only_columns = ("period_start", "period_end")
     list_filter = [
         MineFilter,
         OverdueFilter,
