@@ -266,6 +266,27 @@ class EvidenceInlineForm(forms.ModelForm):
     class Meta:
         model = Evidence
         fields = ["url", "note", "supersedes"]
+        widgets = {
+            "url": forms.URLInput(attrs={"size": 24}),
+            "note": forms.Textarea(attrs={"rows": 2, "cols": 24}),
+        }
+
+    # The "Vervangt" choice: only evidence of this check (set by EvidenceInline.get_formset);
+    # a crafted POST naming evidence of another check fails here, before anything is saved.
+    check: ControlCheck | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("supersedes")
+        if field is not None:
+            field.queryset = (
+                Evidence.objects.filter(check_obj=self.check).order_by("version", "pk")
+                if self.check is not None and self.check.pk
+                else Evidence.objects.none()
+            )
+            field.error_messages["invalid_choice"] = _(
+                "Kies bij Vervangt bewijs van deze controle; ander bewijs kan hier niet worden vervangen."
+            )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -280,11 +301,33 @@ class EvidenceInline(admin.TabularInline):
     form = EvidenceInlineForm
     extra = 0
     can_delete = False
-    fields = ["version", "kind", "download", "sha256", "size", "url", "note", "supersedes", "upload", "uploaded_by"]
-    readonly_fields = ["version", "kind", "download", "sha256", "size", "uploaded_by"]
+    fields = ["version", "kind", "download", "short_hash", "size", "url", "note", "supersedes", "upload", "uploaded_by"]
+    readonly_fields = ["version", "kind", "download", "short_hash", "size", "uploaded_by"]
+    classes = ["evidence-list"]
+
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        # a form class of this request: its "Vervangt" choice holds the evidence of this check only
+        formset.form = type(formset.form.__name__, (formset.form,), {"check": obj})
+        return formset
+
+    @admin.display(description=_("SHA-256"))
+    def short_hash(self, obj: Evidence) -> str:
+        """The first 12 hex characters on screen; the whole hash in the title and in the code
+        element (admin.css clips it; one click selects all of it for copying)."""
+        if not obj.pk or not obj.sha256:
+            return "—"
+        return format_html(
+            '<code class="hash" title="{}" data-short="{}">{}</code>', obj.sha256, obj.sha256[:12], obj.sha256
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return list(self.readonly_fields)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = list(super().get_fields(request, obj))
+        # the upload column is for adding; a read-only list has nothing to show in it
+        return fields if self.has_change_permission(request, obj) else [f for f in fields if f != "upload"]
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(obj is None or not obj.is_read_only) and super().has_add_permission(request, obj)
@@ -373,6 +416,8 @@ class ControlCheckAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     change_list_template = "admin/waarborg/year_import_change_list.html"
     year_import_register = "checks"  # manage.py import_year checks …
     list_display = ["control", "period_start", "period_end", "due_date", "status", "result", "owner", "overdue_flag"]
+    # the period is the auditor's question; who works the checks goes by the due date
+    reader_only_columns = ("period_start", "period_end")
     list_filter = [
         MineFilter,
         OverdueFilter,

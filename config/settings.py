@@ -208,6 +208,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Front-end packages pinned in package.json/package-lock.json, installed by `npm ci` (make install) and
+# served from node_modules by WhiteNoise like the project's own static files: no CDN, no build step,
+# nothing third-party committed. Only the directories that exist are listed, so that Django still
+# starts (with plain styling and the tables instead of the charts) where node_modules is absent.
+NODE_MODULES = BASE_DIR / "node_modules"
+FRONTEND_PACKAGES = [
+    ("nlds/utrecht", NODE_MODULES / "@utrecht" / "component-library-css" / "dist"),
+    ("nlds/rhc-tokens", NODE_MODULES / "@rijkshuisstijl-community" / "design-tokens" / "dist" / "uitvoerend-lintblauw"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
+]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in FRONTEND_PACKAGES if path.is_dir()]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 # Uploaded evidence is never served from a public URL: only through permission-checked views.
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(VAR_DIR / "media")))

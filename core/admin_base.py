@@ -25,9 +25,19 @@ class PickerLabelMixin:
         formfield = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
         return field_choice_label(formfield, db_field.related_model)
 
+    # Columns for one kind of reader only, so that a list fits at 1366 px: those who may change
+    # the records (their work list: escalation, countdowns) or those who only read them (the
+    # auditor: dates that count in the figures). The rest of list_display is for everyone.
+    editor_only_columns: tuple[str, ...] = ()
+    reader_only_columns: tuple[str, ...] = ()
+
     def get_list_display(self, request: HttpRequest) -> Any:
         """Owners and other people in a list by full name, not by user name."""
         names = super().get_list_display(request)  # type: ignore[misc]
+        if self.editor_only_columns or self.reader_only_columns:
+            may_change = self.has_change_permission(request)  # type: ignore[attr-defined]
+            hidden = self.reader_only_columns if may_change else self.editor_only_columns
+            names = [name for name in names if name not in hidden]
         return [list_column(self.model, name) for name in names]  # type: ignore[attr-defined]
 
 

@@ -242,17 +242,20 @@ class IncidentAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     change_list_template = "admin/waarborg/year_import_change_list.html"
     year_import_register = "incidents"  # manage.py import_year incidents …
     form = IncidentForm
+    # what a reader acts on first: status, severity, escalation and owner before the dates
     list_display = [
         "reference",
         "title",
-        "category",
-        "severity",
         "status",
+        "severity",
+        "escalation",
         "owner",
+        "category",
         "started_at",
         "closed_at",
-        "escalation",
     ]
+    editor_only_columns = ("escalation",)
+    reader_only_columns = ("closed_at",)
     list_filter = [
         "status",
         "category",

@@ -578,7 +578,10 @@ class DataBreachAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     form = DataBreachForm
     change_list_template = "admin/privacy/databreach/change_list.html"
     year_import_register = "breaches"  # manage.py import_year breaches …
-    list_display = ["reference", "title", "aware_at", "deadline", "clock", "reported_to_ap_at", "not_reported", "risk"]
+    list_display = ["reference", "title", "clock", "aware_at", "deadline", "reported_to_ap_at", "not_reported", "risk"]
+    # the deadline is the moment of awareness plus 72 hours: the privacy officer works from the
+    # deadline and the countdown, the auditor checks both moments
+    reader_only_columns = ("aware_at",)
     list_filter = [
         "report_type",
         "risk",

@@ -358,6 +358,10 @@ class ChartData:
     unit: str = ""
     # a reference line (a norm), drawn across the chart
     reference: float | None = None
+    # the title of the value axis, with its unit ("aantal", "beschikbaarheid (%)")
+    axis_title: str = ""
+    # names of the series drawn as a line over the bars (a norm per label)
+    line_series: tuple[str, ...] = ()
 
 
 MONTHS = ["jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -379,18 +383,28 @@ def monthly_charts(year: int, months: list[dict[str, Any]] | None = None) -> lis
                 (force_str(_("incidenten afgehandeld")), series("incidents_handled")),
                 (force_str(_("calamiteiten")), series("calamities")),
             ],
+            axis_title=force_str(_("aantal")),
         ),
         ChartData(
             force_str(_("DDoS-aanvallen per maand in %(year)s")) % {"year": year},
             MONTHS,
             [(force_str(_("aanvallen")), series("ddos_attacks"))],
+            axis_title=force_str(_("aantal")),
         ),
         ChartData(
             force_str(_("Phishingsites offline gehaald per maand in %(year)s")) % {"year": year},
             MONTHS,
             [(force_str(_("afgehandeld")), series("phishing_takedowns"))],
+            axis_title=force_str(_("aantal")),
         ),
     ]
+
+
+def page_charts(report: dict[str, Any]) -> list[ChartData]:
+    """The charts of the report page: availability from the report itself, the monthly charts
+    (seven queries)."""
+    availability = availability_chart(report["year"], report["availability"])
+    return ([availability] if availability else []) + monthly_charts(report["year"])
 
 
 def report_charts(year: int) -> list[ChartData]:
@@ -421,6 +435,7 @@ def open_actions_by_month(today: date) -> ChartData:
         force_str(_("Open actiepunten per maand van de uiterste datum")),
         labels,
         [(force_str(_("te laat")), overdue), (force_str(_("nog niet te laat")), upcoming)],
+        axis_title=force_str(_("aantal actiepunten")),
     )
 
 
@@ -441,6 +456,7 @@ def overdue_checks_by_owner(today: date) -> ChartData:
         force_str(_("Controles te laat per eigenaar van de beheersmaatregel")),
         labels,
         [(force_str(_("te laat")), [row["n"] for row in rows])],
+        axis_title=force_str(_("aantal controles")),
     )
 
 
@@ -457,6 +473,7 @@ def breach_clocks(now: datetime) -> ChartData:
         labels,
         [(force_str(_("uren over")), hours)],
         unit=" u",
+        axis_title=force_str(_("uren tot de meldtermijn (u)")),
     )
 
 
@@ -469,11 +486,14 @@ def workshop_completion(today: date) -> ChartData:
         [row["department"] for row in rows],
         [(force_str(_("voldaan")), [row["percentage"] for row in rows])],
         unit="%",
+        axis_title=force_str(_("deelname (%)")),
     )
 
 
-def availability_chart(year: int) -> ChartData | None:
-    figures = availability_figures(year)
+def availability_chart(year: int, figures: list[dict[str, Any]] | None = None) -> ChartData | None:
+    """Availability per service against its norm (the norm drawn as a line); from `figures`
+    (the report's "availability") when given, else one query."""
+    figures = figures if figures is not None else availability_figures(year)
     if not figures:
         return None
     return ChartData(
@@ -484,6 +504,8 @@ def availability_chart(year: int) -> ChartData | None:
             (force_str(_("norm")), [f["norm"] for f in figures]),
         ],
         unit="%",
+        axis_title=force_str(_("beschikbaarheid (%)")),
+        line_series=(force_str(_("norm")),),
     )
 
 

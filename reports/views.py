@@ -17,7 +17,14 @@ from core.filters import MAX_YEAR, MIN_YEAR
 from organisation.models import Service
 
 from .access import log_access
-from .annual import FIGURE_RULE_SENTENCES, annual_report, availability_rows, dashboard_panels, report_rows
+from .annual import (
+    FIGURE_RULE_SENTENCES,
+    annual_report,
+    availability_rows,
+    dashboard_panels,
+    page_charts,
+    report_rows,
+)
 from .models import ExportJob
 from .services import CONTENT_TYPES, REPORT_FORMATS, render_annual_report, report_filename
 from .today import sections as start_page_sections
@@ -38,6 +45,7 @@ def annual_report_page(request: HttpRequest, year: int) -> HttpResponse:
         "availability": availability_rows(report, service_pks),
         "availability_rule": FIGURE_RULE_SENTENCES["availability"],
         "formats": REPORT_FORMATS,
+        "charts": page_charts(report),
     }
     return render(request, "reports/annual_report.html", context)
 

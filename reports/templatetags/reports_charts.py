@@ -1,27 +1,29 @@
+import itertools
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString
 
 from reports import charts
 
 register = template.Library()
+_ids = itertools.count(1)
 
 
-@register.simple_tag
-def bar_chart(chart: Any) -> SafeString:
-    return charts.bar_chart(chart)
-
-
-@register.simple_tag
-def line_chart(chart: Any) -> SafeString:
-    return charts.line_chart(chart)
+@register.inclusion_tag("reports/_chart.html")
+def chart(chart: Any, name: str = "") -> dict[str, Any]:
+    """A Chart.js chart (drawn by reports/charts.js from JSON data, no inline script) and
+    the same numbers as a table, which is all there is without JavaScript."""
+    ident = name or f"chart-{next(_ids)}"
+    return {
+        "chart": chart,
+        "spec": charts.chart_spec(chart),
+        "ident": ident,
+        "data_id": f"{ident}-data",
+        "rows": charts.table_rows(chart),
+    }
 
 
 @register.filter
 def chart_rows(chart: Any) -> list[tuple[str, list[Any]]]:
     """The chart's numbers by label, for the table beside it."""
-    return [
-        (label, [values[i] if i < len(values) else "" for _name, values in chart.series])
-        for i, label in enumerate(chart.labels)
-    ]
+    return charts.table_rows(chart)

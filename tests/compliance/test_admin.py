@@ -229,3 +229,52 @@ def test_the_policy_action_records_a_review_today(client_as, security_officer):
         )
     policy.refresh_from_db()
     assert str(policy.last_reviewed) == "2021-03-15" and str(policy.next_review) == "2022-03-15"
+
+
+def test_the_replaces_choice_lists_only_the_evidence_of_the_same_check(
+    client_as, security_officer, make_control, _private_media
+):
+    from compliance.evidence import add_evidence
+
+    first, other = make_control(owner=security_officer).checks.all()[:2]
+    mine = add_evidence(first, security_officer, note="eigen bewijs")
+    theirs = add_evidence(other, security_officer, note="bewijs van een andere controle")
+
+    page = client_as(security_officer).get(f"/admin/compliance/controlcheck/{first.pk}/change/")
+    choices = page.context["inline_admin_formsets"][0].formset.empty_form.fields["supersedes"].queryset
+    assert list(choices) == [mine]
+    html = page.content.decode()
+    assert f'<option value="{mine.pk}">' in html and f'<option value="{theirs.pk}">' not in html
+
+
+def test_a_crafted_post_replacing_evidence_of_another_check_is_refused(
+    client_as, security_officer, make_control, _private_media
+):
+    from compliance.evidence import add_evidence
+
+    first, other = make_control(owner=security_officer).checks.all()[:2]
+    theirs = add_evidence(other, security_officer, note="bewijs van een andere controle")
+    data = _change_form_data(first) | {"evidence-0-note": "vervangt ander bewijs", "evidence-0-supersedes": theirs.pk}
+
+    response = client_as(security_officer).post(f"/admin/compliance/controlcheck/{first.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "Kies bij Vervangt bewijs van deze controle" in response.content.decode()
+    assert list(Evidence.objects.values_list("pk", flat=True)) == [theirs.pk]
+    assert not Evidence.objects.filter(supersedes=theirs).exists()
+
+
+def test_the_inline_evidence_shows_a_short_hash_with_the_whole_hash_to_copy(
+    client_as, security_officer, make_control, _private_media
+):
+    from compliance.evidence import add_evidence
+
+    check = make_control(owner=security_officer).checks.first()
+    evidence = add_evidence(check, security_officer, upload=upload("rapport.pdf", PDF_BYTES))
+
+    html = client_as(security_officer).get(f"/admin/compliance/controlcheck/{check.pk}/change/").content.decode()
+
+    assert (
+        f'<code class="hash" title="{evidence.sha256}" data-short="{evidence.sha256[:12]}">{evidence.sha256}</code>'
+        in html
+    )

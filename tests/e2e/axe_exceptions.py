@@ -44,12 +44,6 @@ EXCEPTIONS: list[tuple[str, str, str, str]] = [
         "the admin's filter_horizontal search icon carries aria-label on a <span> without a role",
     ),
     (
-        "link-in-text-block",
-        r"^\.breadcrumbs > a|^a\[href=\"/admin/r/\d+/\d+/\"\]",
-        ADMIN,
-        "admin breadcrumbs and 'view on site' links are told apart from text by colour only",
-    ),
-    (
         "meta-refresh",
         r'^meta\[http-equiv="refresh"\]$',
         r"^/reports/exports/<id>/$",

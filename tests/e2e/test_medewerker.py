@@ -48,3 +48,23 @@ def test_register_for_a_workshop_and_download_the_invitation(journey):
     ics = Path(download.path()).read_text(encoding="utf-8")
     assert ics.startswith("BEGIN:VCALENDAR")
     assert "BEGIN:VEVENT" in ics
+
+
+def test_the_skip_link_is_the_first_tab_stop_and_focus_is_visible(journey):
+    j = journey("medewerker")
+    j.page.keyboard.press("Tab")
+    focused = j.page.locator(":focus")
+    expect(focused).to_have_text("Naar de inhoud")
+    expect(focused).to_be_visible()
+    outline = focused.evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    assert not outline.startswith("none") and not outline.endswith(" 0px"), outline
+    j.page.keyboard.press("Enter")
+    assert j.page.evaluate("document.activeElement.id") == "main"
+    # the next Tab stop is inside the content, past the header and its navigation
+    j.page.keyboard.press("Tab")
+    assert j.page.evaluate("document.activeElement.closest('main') !== null")
+    # the page's language is set, and a link in the navigation shows its focus as well
+    assert j.page.evaluate("document.documentElement.lang") == "nl"
+    link = j.page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link").first
+    link.focus()
+    assert link.evaluate("el => getComputedStyle(el).outlineStyle") != "none"

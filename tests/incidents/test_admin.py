@@ -222,3 +222,23 @@ def test_the_incident_change_page_shows_the_proposed_escalation(make_incident, s
     page = client_as(security_officer).get(f"/admin/incidents/incident/{incident.pk}/change/")
     assert page.status_code == 200
     assert "5000 burgers en bedrijven getroffen" in page.content.decode()
+
+
+def test_the_incident_list_shows_each_role_the_columns_it_works_with(client_as, security_officer, auditor):
+    # those who handle incidents see the escalation; the auditor sees when they were closed
+    handler = client_as(security_officer).get("/admin/incidents/incident/").context["cl"].list_display
+    reader = client_as(auditor).get("/admin/incidents/incident/").context["cl"].list_display
+    assert "escalation" in handler and "closed_at" not in handler
+    assert "closed_at" in reader and "escalation" not in reader
+    for columns in (handler, reader):
+        assert {"reference", "title", "status", "severity"} <= set(columns)
+    # what a handler acts on comes before the dates, so it stays in view at 1366 px
+    assert handler.index("escalation") < handler.index("started_at")
+
+
+def test_the_breach_list_keeps_the_countdown_beside_the_title(client_as, privacy_officer, auditor):
+    officer = client_as(privacy_officer).get("/admin/privacy/databreach/").context["cl"].list_display
+    reader = client_as(auditor).get("/admin/privacy/databreach/").context["cl"].list_display
+    assert officer.index("clock") == officer.index("title") + 1
+    assert "aware_at" not in officer and "deadline" in officer
+    assert "aware_at" in reader and "clock" in reader

@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import date
 
@@ -25,7 +26,7 @@ def test_anonymous_users_are_sent_to_log_in(client, db):
 
 
 @time_machine.travel("2021-09-15 10:00 +02:00", tick=False)
-def test_the_dashboard_charts_availability_and_open_actions_without_scripts(client_as, auditor, services):
+def test_the_dashboard_charts_come_as_json_data_with_a_table_and_no_inline_script(client_as, auditor, services):
     from tests.reports.conftest import add_months
 
     add_months(services[0], 2021, ["99.9", "99.7", "99.8"])
@@ -35,32 +36,55 @@ def test_the_dashboard_charts_availability_and_open_actions_without_scripts(clie
     html = client_as(auditor).get("/dashboard/").content.decode()
     # availability, open actions, the three monthly charts (twelve months, even when empty),
     # workshop completion of the auditor's department; no overdue checks, no breach clocks
-    assert html.count('<svg class="chart" role="img"') == 6
+    assert html.count("<canvas data-chart=") == 6
+    assert html.count('<script id="chart-') == 6
     assert html.count("Niets te tonen.") == 2
-    assert "<title id=" in html and "<table>" in html
-    assert "<script" not in html and "style=" not in html
+    assert html.count('<details class="chart__table">') == 6
+    # scripts only from files (Chart.js from node_modules, the project's charts.js); JSON data only
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all('type="application/json"' in attrs or "src=" in attrs for attrs in scripts)
+    assert 'src="/static/vendor/chartjs/chart.umd.min.js"' in html
+    assert 'src="/static/reports/charts.js"' in html
+    assert "style=" not in html
     # the table beside the open-actions chart: two overdue in August, one upcoming in October
     assert re.search(r"aug 2021</th><td class=\"num\">2</td><td class=\"num\">0</td>", html)
     assert re.search(r"okt 2021</th><td class=\"num\">0</td><td class=\"num\">1</td>", html)
 
 
-def test_a_chart_escapes_its_labels_and_has_a_title():
-    chart = annual.ChartData("<b>titel</b>", ["<script>"], [("reeks & co", [3.0])])
-    svg = str(charts.bar_chart(chart))
-    assert "<script>" not in svg and "&lt;script&gt;" in svg
-    assert "&lt;b&gt;titel&lt;/b&gt;" in svg and "reeks &amp; co" in svg
-    assert 'class="bar series-0"' in svg
+def test_chart_data_is_escaped_json_never_markup(client_as, auditor):
+    from django.template import Context, Template
+
+    chart = annual.ChartData("</script><b>titel</b>", ["<script>"], [("reeks & co", [3.0])])
+    html = Template("{% load reports_charts %}{% chart c %}").render(Context({"c": chart}))
+    assert "<script>" not in html and "</script><b>" not in html
+    assert "&lt;b&gt;titel&lt;/b&gt;" in html and "reeks &amp; co" in html
+    data = re.search(r'<script id="([^"]+)" type="application/json">(.*?)</script>', html, re.S)
+    assert data
+    spec = json.loads(data.group(2))
+    assert spec["title"] == "</script><b>titel</b>" and spec["labels"] == ["<script>"]
+    assert f'data-chart="{data.group(1)}"' in html
 
 
-def test_a_percentage_chart_shows_the_range_that_differs():
-    chart = annual.ChartData("t", ["DigiD"], [("gerealiseerd", [99.78]), ("norm", [99.5])], unit="%")
-    svg = str(charts.bar_chart(chart))
-    assert ">98%<" in svg and ">100%<" in svg
+def test_availability_shows_the_band_that_differs_and_draws_the_norm_as_a_line():
+    chart = annual.ChartData(
+        "t",
+        ["DigiD", "Digipoort"],
+        [("gerealiseerd", [99.78, 99.8]), ("norm", [99.5, 99.7])],
+        unit="%",
+        axis_title="beschikbaarheid (%)",
+        line_series=("norm",),
+    )
+    spec = charts.chart_spec(chart)
+    assert 99.0 < spec["min"] < 99.5 and 99.8 < spec["max"] <= 100.0
+    assert [s["kind"] for s in spec["series"]] == ["bar", "line"]
+    assert spec["axisTitle"] == "beschikbaarheid (%)" and spec["unit"] == "%"
 
 
-def test_a_line_chart_draws_one_line_per_series():
-    chart = annual.ChartData("t", ["jan", "feb", "mrt"], [("a", [1, 2, 3]), ("b", [3, 2, 1])])
-    assert str(charts.line_chart(chart)).count("<polyline") == 2
+def test_counts_start_at_zero_and_negative_hours_stay_visible():
+    counts = annual.ChartData("t", ["jan", "feb"], [("a", [1, 2])])
+    assert charts.value_range(counts) == (0.0, None)
+    hours = annual.ChartData("t", ["dl-1"], [("uren over", [-5.5])], unit=" u")
+    assert charts.value_range(hours) == (-5.5, None)
 
 
 @pytest.mark.parametrize("count", [2, 40])
