@@ -117,19 +117,31 @@ def on_postgresql() -> bool:
 
 
 def interleaved(
-    waarborg: Callable[[], Any], baseline: Callable[[], Any], repeat: int | None = None
+    waarborg: Callable[[], Any],
+    baseline: Callable[[], Any],
+    repeat: int | None = None,
+    *,
+    reset: Callable[[], Any] | None = None,
+    warm_up: bool = True,
 ) -> tuple[float, float]:
     """Median seconds of `waarborg` and `baseline`, run alternately (Waarborg, baseline,
-    Waarborg, baseline, …) after one warm-up run of each, so both see the same caches."""
+    Waarborg, baseline, …) after one warm-up run of each, so both see the same caches.
+    `reset` (untimed) runs before every run, e.g. to remove what an import added."""
     repeat = repeat or int(_options["repeat"])
-    waarborg()
-    baseline()
+    reset = reset or (lambda: None)
+    if warm_up:
+        reset()
+        waarborg()
+        reset()
+        baseline()
     ours: list[float] = []
     theirs: list[float] = []
     for _ in range(repeat):
+        reset()
         start = time.perf_counter()
         waarborg()
         ours.append(time.perf_counter() - start)
+        reset()
         start = time.perf_counter()
         baseline()
         theirs.append(time.perf_counter() - start)

@@ -158,9 +158,10 @@ def csv_cell(dialect: CsvDialect) -> Callable[[Any], str]:
     every CSV export, so the common types are tested by exact type first."""
     datetime_format, date_format = dialect.datetime_format, dialect.date_format
     decimal_comma, true, false = dialect.decimal_comma, dialect.true, dialect.false
-    localtime, is_aware = timezone.localtime, timezone.is_aware
+    local_zone = timezone.get_current_timezone()  # once, not once per cell
     formula_starts = _FORMULA_STARTS
     datetime_type, date_type = datetime.datetime, datetime.date
+    dutch_minutes = datetime_format == "%d-%m-%Y %H:%M"
 
     def cell(value: Any) -> str:
         kind = type(value)
@@ -171,8 +172,10 @@ def csv_cell(dialect: CsvDialect) -> Callable[[Any], str]:
         if kind is int:
             return str(value)  # a number (even a negative one) is data, not a formula
         if kind is datetime_type:
-            if is_aware(value):
-                value = localtime(value)
+            if value.tzinfo is not None:
+                value = value.astimezone(local_zone)
+            if dutch_minutes:  # what strftime would give, without its cost
+                return f"{value.day:02d}-{value.month:02d}-{value.year} {value.hour:02d}:{value.minute:02d}"
             if datetime_format:
                 return value.strftime(datetime_format)
             return value.replace(microsecond=0).isoformat()
