@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import FollowUpAction
@@ -457,6 +458,26 @@ class ImportAdminMixin:
             "kind": self.import_kind,
         }
         return TemplateResponse(request, "incidents/admin/import.html", context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        """An imported row has no history record of its own: its batch holds the history of
+        the whole file (SHA-256, rows, keys, the file itself). The page says which import
+        created the row and links to that batch."""
+        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        batch = getattr(obj, "import_batch", None)
+        if batch is not None:
+            url = reverse("admin:incidents_importbatch_change", args=[batch.pk])
+            messages.info(
+                request,
+                format_html(
+                    _("Aangemaakt door import {file} (batch {batch}, SHA-256 {sha}…) op {at}."),
+                    file=batch.file_name,
+                    batch=format_html('<a href="{}">{}</a>', url, batch.pk),
+                    sha=batch.sha256[:12],
+                    at=date_format(timezone.localtime(batch.imported_at), "j F Y H:i"),
+                ),
+            )
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
 
 
 class ImportForm(forms.Form):
