@@ -60,7 +60,10 @@ def run_export(job_pk: int) -> None:
             ExportJob.objects.filter(pk=job_pk).update(rows_done=done)
 
         with tempfile.TemporaryFile() as target:
-            rows = exporter.write(job.format, target, progress, dialect=dialect)
+            if job.format == "csv":
+                rows = exporter.write(job.format, target, progress, dialect=dialect)
+            else:  # other exporters (the dossier's zip) write without a dialect
+                rows = exporter.write(job.format, target, progress)
             target.seek(0)
             digest = _sha256(target)
             target.seek(0)
