@@ -15,23 +15,30 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect, QueryDict
 from django.test import RequestFactory
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from .access import notify_access
 from .exporters import (
+    DEFAULT_DIALECT,
+    DIALECT_PARAM,
     FORMATS,
     ExportTooLarge,
     QuerySetExporter,
+    UnknownDialect,
     async_threshold,
     export_response,
+    get_dialect,
     register_source,
     start_async_export,
 )
 
 FORMAT_PARAM = "_format"
+# The CSV dialect (`nl`, the default, or `rfc4180`); underscored like `_format`, so that the
+# changelist does not read it as a filter.
+ADMIN_DIALECT_PARAM = "_dialect"
 # Changelist parameters that select a page or a display, not which rows.
 _NOT_FILTERS = {"p", "all", "e", "_popup", "_to_field"}
 
@@ -70,26 +77,36 @@ class ExportMixin:
         fmt = request.GET.get(FORMAT_PARAM, "csv")
         if fmt not in FORMATS:
             fmt = "csv"
+        try:
+            dialect = get_dialect(request.GET.get(ADMIN_DIALECT_PARAM)).name if fmt == "csv" else None
+        except UnknownDialect as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
         params = request.GET.copy()
         params.pop(FORMAT_PARAM, None)
+        params.pop(ADMIN_DIALECT_PARAM, None)
         request.GET = params
         try:
             queryset = self.changelist_queryset(request)
         except IncorrectLookupParameters:
             messages.error(request, _("Ongeldig filter; er is niets geëxporteerd."))
             return HttpResponseRedirect("../")
-        return self._export(request, self.build_exporter(request, queryset, dict(params.lists())), fmt)
+        return self._export(request, self.build_exporter(request, queryset, dict(params.lists())), fmt, dialect)
 
-    def _export(self, request: HttpRequest, exporter: QuerySetExporter, fmt: str) -> HttpResponse:
+    def _export(
+        self, request: HttpRequest, exporter: QuerySetExporter, fmt: str, dialect: str | None = None
+    ) -> HttpResponse:
         total = exporter.count()
         if total > async_threshold():
             label = exporter.identifier
+            params = dict(exporter.filters.items())
+            if dialect and dialect != DEFAULT_DIALECT:
+                params[DIALECT_PARAM] = [dialect]  # the job takes it off before it rebuilds the list
             try:
                 url = start_async_export(
                     user=request.user,
                     kind="admin",
                     name=label,
-                    params=dict(exporter.filters.items()),
+                    params=params,
                     fmt=fmt,
                     total=total,
                     description=str(exporter.verbose_name),
@@ -100,7 +117,7 @@ class ExportMixin:
             messages.info(request, _("De export van %(rows)s rijen loopt op de achtergrond.") % {"rows": total})
             return HttpResponseRedirect(url)
         notify_access(request.user, "export", **exporter.describe(), format=fmt, rows=total)
-        return export_response(exporter, fmt)
+        return export_response(exporter, fmt, dialect)
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         actions = super().get_actions(request)  # type: ignore[misc]

@@ -3,12 +3,18 @@
 An exporter only says what its columns are (`headers()`) and yields its rows (`rows()`);
 the base class writes the formats, so every export is equally safe:
 
-- CSV: UTF-8 with a byte-order mark (Excel opens it with the right characters), comma
-  separated, and safe against formula injection: a cell starting with ``=``, ``+``, ``-``,
+- CSV: UTF-8 with a byte-order mark (Excel opens it with the right characters), in one of
+  two *dialects*: ``nl`` (the default: what Dutch Excel opens right — semicolon separated,
+  decimal comma, dates as ``30-11-2026 10:38`` in Dutch time) or ``rfc4180`` (for
+  machines: comma separated, decimal point, ISO 8601 dates with their UTC offset). Both
+  are safe against formula injection: a text cell starting with ``=``, ``+``, ``-``,
   ``@``, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it
-  as text instead of running it.
+  as text instead of running it. Rows are formatted by one tight function per dialect
+  (`csv_cell`) and written in batches of `CSV_BATCH_ROWS` rows.
 - XLSX: an openpyxl *write-only* workbook, rows appended as they are generated, written to
   a temporary file that is then streamed; memory stays flat whatever the number of rows.
+  Cells are typed (dates as Excel dates in Dutch time, numbers as numbers), the header row
+  is frozen and the column widths follow the header and the first rows.
 - JSON lines: one JSON object a line, for machines.
 
 These writers are the only place in Waarborg that writes CSV or XLSX: code that writes
@@ -35,6 +41,7 @@ import io
 import json
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import IO, Any
 
@@ -57,7 +64,13 @@ CONTENT_TYPES = {
 }
 # Characters a spreadsheet reads as the start of a formula (OWASP "CSV injection").
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = frozenset(FORMULA_PREFIXES)
 CHUNK_SIZE = 2000
+# CSV rows formatted and encoded at once: one chunk of a streamed response.
+CSV_BATCH_ROWS = 1000
+# XLSX column widths follow the header and this many first rows (write-only: set before any row).
+XLSX_WIDTH_SAMPLE = 50
+XLSX_MAX_WIDTH = 60
 DEFAULT_ASYNC_THRESHOLD = 100_000
 
 Row = Sequence[Any]
@@ -102,6 +115,86 @@ def safe_text(value: Any) -> str:
     return text
 
 
+# --- CSV dialects ------------------------------------------------------------------------
+
+
+class UnknownDialect(ValueError):
+    """An unknown `?dialect=`: the request answers 400 with this message."""
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    name: str
+    delimiter: str
+    decimal_comma: bool
+    datetime_format: str  # strftime of a local time; "" for ISO 8601 with offset
+    date_format: str  # strftime; "" for ISO 8601
+    true: str
+    false: str
+
+
+DIALECTS = {
+    "nl": CsvDialect("nl", ";", True, "%d-%m-%Y %H:%M", "%d-%m-%Y", "ja", "nee"),
+    "rfc4180": CsvDialect("rfc4180", ",", False, "", "", "true", "false"),
+}
+DEFAULT_DIALECT = "nl"
+# The query parameter that picks the dialect (`?dialect=` in the API, `?_dialect=` in the admin).
+DIALECT_PARAM = "dialect"
+
+
+def get_dialect(name: str | None) -> CsvDialect:
+    """The dialect called `name` (empty: the default). Raises UnknownDialect."""
+    key = (name or DEFAULT_DIALECT).strip().lower()
+    try:
+        return DIALECTS[key]
+    except KeyError:
+        raise UnknownDialect(
+            f"Onbekend CSV-dialect {key[:40]!r}; kies nl of rfc4180 / unknown CSV dialect; use nl or rfc4180"
+        ) from None
+
+
+def csv_cell(dialect: CsvDialect) -> Callable[[Any], str]:
+    """The function that turns one value into one CSV cell of `dialect`: the hot path of
+    every CSV export, so the common types are tested by exact type first."""
+    datetime_format, date_format = dialect.datetime_format, dialect.date_format
+    decimal_comma, true, false = dialect.decimal_comma, dialect.true, dialect.false
+    local_zone = timezone.get_current_timezone()  # once, not once per cell
+    formula_starts = _FORMULA_STARTS
+    datetime_type, date_type = datetime.datetime, datetime.date
+    dutch_minutes = datetime_format == "%d-%m-%Y %H:%M"
+
+    def cell(value: Any) -> str:
+        kind = type(value)
+        if kind is str:
+            return "'" + value if value[:1] in formula_starts else value
+        if value is None:
+            return ""
+        if kind is int:
+            return str(value)  # a number (even a negative one) is data, not a formula
+        if kind is datetime_type:
+            if value.tzinfo is not None:
+                value = value.astimezone(local_zone)
+            if dutch_minutes:  # what strftime would give, without its cost
+                return f"{value.day:02d}-{value.month:02d}-{value.year} {value.hour:02d}:{value.minute:02d}"
+            if datetime_format:
+                return value.strftime(datetime_format)
+            return value.replace(microsecond=0).isoformat()
+        if kind is bool:
+            return true if value else false
+        if kind is Decimal or kind is float:
+            text = str(value)
+            return text.replace(".", ",") if decimal_comma else text
+        if kind is date_type:
+            return value.strftime(date_format) if date_format else value.isoformat()
+        # anything else (lazy strings, dicts, subclasses): the general path, then neutralised
+        plain = plain_value(value)
+        if type(plain) is not str:
+            return cell(plain)
+        return "'" + plain if plain[:1] in formula_starts else plain
+
+    return cell
+
+
 def safe_xlsx_value(value: Any) -> Any:
     """XLSX keeps numbers and dates typed; text that looks like a formula is neutralised, and
     control characters a worksheet cannot hold are dropped."""
@@ -117,54 +210,35 @@ def safe_xlsx_row(values: Iterable[Any]) -> list[Any]:
 
 
 class SafeCsvWriter:
-    """A csv.writer whose every cell (the header's too) goes through `safe_text`."""
+    """A csv.writer whose every cell (the header's too) is neutralised: through `safe_text`,
+    or through the dialect's `csv_cell` when a dialect is given."""
 
-    def __init__(self, target: Any, **fmtparams: Any) -> None:
+    def __init__(self, target: Any, dialect: CsvDialect | None = None, **fmtparams: Any) -> None:
+        if dialect is not None:
+            fmtparams.setdefault("delimiter", dialect.delimiter)
         self._writer = csv.writer(target, **fmtparams)
+        self._cell = csv_cell(dialect) if dialect is not None else safe_text
 
     def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([safe_text(value) for value in row])
+        cell = self._cell
+        return self._writer.writerow([cell(value) for value in row])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
 
 
-def csv_writer(target: Any, **fmtparams: Any) -> SafeCsvWriter:
-    """The one CSV writer of Waarborg (takes the csv module's format parameters)."""
-    return SafeCsvWriter(target, **fmtparams)
+def csv_writer(target: Any, dialect: CsvDialect | None = None, **fmtparams: Any) -> SafeCsvWriter:
+    """The one CSV writer of Waarborg (takes a `CsvDialect` and/or the csv module's format
+    parameters; without a dialect: comma separated, `safe_text` cells)."""
+    return SafeCsvWriter(target, dialect, **fmtparams)
 
 
 def write_xlsx_table(title: str, headers: Iterable[Any], rows: Iterable[Iterable[Any]], *, wrap: bool = False) -> bytes:
-    """A one-sheet workbook (write-only): a bold header, then the rows, every cell through
-    `safe_xlsx_value`. `wrap` wraps text cells at the top of their row."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=force_str(title)[:31] or "export")
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=safe_xlsx_value(header))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    alignment = Alignment(wrap_text=True, vertical="top") if wrap else None
-    for row in rows:
-        values = safe_xlsx_row(row)
-        if alignment is None:
-            sheet.append(values)
-            continue
-        cells = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.alignment = alignment
-            cells.append(cell)
-        sheet.append(cells)
+    """A one-sheet workbook (write-only): a bold, frozen header, then the rows, every cell
+    through `safe_xlsx_value`. `wrap` wraps text cells at the top of their row."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    _write_workbook(buffer, title, headers, rows, wrap=wrap)
     return buffer.getvalue()
 
 
@@ -198,18 +272,36 @@ class BaseExporter:
 
     # --- writers ---------------------------------------------------------------------
 
-    def iter_csv(self, progress: ProgressCallback | None = None) -> Iterator[bytes]:
-        """The CSV as byte chunks: a BOM, the header, then one chunk per row."""
-        buffer = _LineBuffer()
-        writer = csv_writer(buffer)
-        yield codecs.BOM_UTF8
-        writer.writerow(self.headers())
-        yield buffer.take()
-        for done, row in enumerate(self.rows(), start=1):
-            writer.writerow(row)
-            yield buffer.take()
-            if progress and done % CHUNK_SIZE == 0:
-                progress(done)
+    def iter_csv(self, progress: ProgressCallback | None = None, dialect: str | None = None) -> Iterator[bytes]:
+        """The CSV as byte chunks: a BOM, the header, then one chunk per `CSV_BATCH_ROWS` rows."""
+        for chunk, _rows in self._csv_batches(progress, dialect):
+            yield chunk
+
+    def _csv_batches(self, progress: ProgressCallback | None, dialect: str | None) -> Iterator[tuple[bytes, int]]:
+        """(chunk, rows in it): the BOM, the header, then batches of rows."""
+        spec = get_dialect(dialect)
+        cell = csv_cell(spec)
+        buffer = io.StringIO()
+        writerow = csv.writer(buffer, delimiter=spec.delimiter).writerow
+        yield codecs.BOM_UTF8, 0
+        writerow([cell(header) for header in self.headers()])
+        yield buffer.getvalue().encode("utf-8"), 0
+        buffer.seek(0)
+        buffer.truncate()
+        in_batch = done = 0
+        for row in self.rows():
+            writerow([cell(value) for value in row])
+            in_batch += 1
+            if in_batch == CSV_BATCH_ROWS:
+                done += in_batch
+                yield buffer.getvalue().encode("utf-8"), in_batch
+                buffer.seek(0)
+                buffer.truncate()
+                in_batch = 0
+                if progress and done % CHUNK_SIZE == 0:
+                    progress(done)
+        if in_batch:
+            yield buffer.getvalue().encode("utf-8"), in_batch
 
     def iter_jsonl(self, progress: ProgressCallback | None = None) -> Iterator[bytes]:
         headers = self.headers()
@@ -221,66 +313,113 @@ class BaseExporter:
 
     def write_xlsx(self, target: IO[bytes], progress: ProgressCallback | None = None) -> int:
         """Write a write-only workbook to `target`; return the number of rows written."""
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Font
+        title = slugify(force_str(self.verbose_name))[:31] or "export"
+        return _write_workbook(target, title, self.headers(), self.rows(), progress)
 
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title=(slugify(force_str(self.verbose_name))[:31] or "export"))
-        bold = Font(bold=True)
-        header_cells = []
-        for header in self.headers():
-            cell = WriteOnlyCell(sheet, value=safe_xlsx_value(header))
-            cell.font = bold
-            header_cells.append(cell)
-        sheet.append(header_cells)
-        done = 0
-        for done, row in enumerate(self.rows(), start=1):
-            sheet.append(safe_xlsx_row(row))
-            if progress and done % CHUNK_SIZE == 0:
-                progress(done)
-        workbook.save(target)
-        return done
-
-    def write(self, fmt: str, target: IO[bytes], progress: ProgressCallback | None = None) -> int:
+    def write(
+        self, fmt: str, target: IO[bytes], progress: ProgressCallback | None = None, dialect: str | None = None
+    ) -> int:
         """Write the export in `fmt` to a binary file; return the number of rows."""
         if fmt == "xlsx":
             return self.write_xlsx(target, progress)
-        counter = _Counter(progress)
-        chunks = self.iter_csv(counter) if fmt == "csv" else self.iter_jsonl(counter)
-        rows = -1 if fmt == "csv" else 0  # the CSV's first chunk after the BOM is the header
-        for chunk in chunks:
+        if fmt == "csv":
+            rows = 0
+            for chunk, in_chunk in self._csv_batches(progress, dialect):
+                target.write(chunk)
+                rows += in_chunk
+            return rows
+        rows = 0
+        for chunk in self.iter_jsonl(progress):
             target.write(chunk)
-            if chunk != codecs.BOM_UTF8:
-                rows += 1
-        return max(rows, 0)
+            rows += 1
+        return rows
 
 
-class _Counter:
-    def __init__(self, progress: ProgressCallback | None) -> None:
-        self.progress = progress
+def _column_width(value: Any) -> float:
+    if value is None:
+        return 0
+    if isinstance(value, datetime.datetime):
+        return 17
+    if isinstance(value, datetime.date):
+        return 11
+    return min(len(str(value)), XLSX_MAX_WIDTH)
 
-    def __call__(self, done: int) -> None:
-        if self.progress:
-            self.progress(done)
+
+def _write_workbook(
+    target: IO[bytes] | io.BytesIO,
+    title: str,
+    headers: Iterable[Any],
+    rows: Iterable[Iterable[Any]],
+    progress: ProgressCallback | None = None,
+    *,
+    wrap: bool = False,
+) -> int:
+    """A one-sheet write-only workbook: a bold, frozen header row, column widths from the
+    header and the first rows, then every row, each cell through `safe_xlsx_value`
+    (typed: dates as dates in Dutch time, numbers as numbers)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=force_str(title)[:31] or "export")
+    header_values = [safe_xlsx_value(header) for header in headers]
+    # Write-only: the sheet's view and columns are written before its first row.
+    rows = iter(rows)
+    sample = [safe_xlsx_row(row) for row in _take(rows, XLSX_WIDTH_SAMPLE)]
+    sheet.freeze_panes = "A2"
+    widths = [_column_width(value) for value in header_values]
+    for values in sample:
+        for index, value in enumerate(values[: len(widths)]):
+            widths[index] = max(widths[index], _column_width(value))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(width, 6) + 2
+    bold = Font(bold=True)
+    header_cells = []
+    for value in header_values:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    alignment = Alignment(wrap_text=True, vertical="top") if wrap else None
+
+    def append(values: list[Any]) -> None:
+        if alignment is None:
+            sheet.append(values)
+            return
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.alignment = alignment
+            cells.append(cell)
+        sheet.append(cells)
+
+    done = 0
+    for values in sample:
+        append(values)
+        done += 1
+    for row in rows:
+        append(safe_xlsx_row(row))
+        done += 1
+        if progress and done % CHUNK_SIZE == 0:
+            progress(done)
+    workbook.save(target)
+    return done
 
 
-class _LineBuffer:
-    """A file-like target for csv.writer whose contents are taken after each row."""
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> None:
-        self.parts.append(text)
-
-    def take(self) -> bytes:
-        data = "".join(self.parts).encode("utf-8")
-        self.parts.clear()
-        return data
+def _take(rows: Iterator[Any], n: int) -> list[Any]:
+    taken = []
+    for row in rows:
+        taken.append(row)
+        if len(taken) == n:
+            break
+    return taken
 
 
 def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(microsecond=0).isoformat()
     value = plain_value(value)
     if isinstance(value, datetime.date | Decimal):
         return str(value) if isinstance(value, Decimal) else value.isoformat()
@@ -337,11 +476,15 @@ class QuerySetExporter(BaseExporter):
 
     def rows(self) -> Iterator[Row]:
         values = self.queryset.values_list(*self.paths).iterator(chunk_size=CHUNK_SIZE)
+        labelled = [(index, choices) for index, choices in enumerate(self._choices) if choices]
+        if not labelled:
+            yield from values  # the tuples as the database gives them
+            return
         for row in values:
-            yield [
-                choices.get(value, value) if choices else value
-                for value, choices in zip(row, self._choices, strict=False)
-            ]
+            cells = list(row)
+            for index, choices in labelled:
+                cells[index] = choices.get(cells[index], cells[index])
+            yield cells
 
     def count(self) -> int:
         return self.queryset.count()
@@ -476,10 +619,14 @@ def start_async_export(
 # --- HTTP responses ------------------------------------------------------------------
 
 
-def export_response(exporter: BaseExporter, fmt: str) -> StreamingHttpResponse | FileResponse:
-    """Stream the export: CSV and JSON lines as they are produced, XLSX from a temporary file."""
+def export_response(
+    exporter: BaseExporter, fmt: str, dialect: str | None = None
+) -> StreamingHttpResponse | FileResponse:
+    """Stream the export: CSV and JSON lines as they are produced, XLSX from a temporary file.
+    `dialect` is the CSV's (`DIALECTS`; check it with `get_dialect` first for a 400)."""
     if fmt not in FORMATS:
         raise ValueError(f"Onbekend formaat / unknown format: {fmt}")
+    get_dialect(dialect)
     filename = exporter.filename(fmt)
     if fmt == "xlsx":
         # The XLSX zip can only be written whole; a spooled file keeps memory flat.
@@ -487,7 +634,7 @@ def export_response(exporter: BaseExporter, fmt: str) -> StreamingHttpResponse |
         exporter.write_xlsx(target)
         target.seek(0)
         return FileResponse(target, as_attachment=True, filename=filename, content_type=CONTENT_TYPES["xlsx"])
-    chunks = exporter.iter_csv() if fmt == "csv" else exporter.iter_jsonl()
+    chunks = exporter.iter_csv(dialect=dialect) if fmt == "csv" else exporter.iter_jsonl()
     response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -141,6 +141,38 @@ def _latest(stages: Iterable[Stage], now: datetime, escalation: bool) -> Stage |
     return max(passed, key=lambda s: s.at) if passed else None
 
 
+def latest_default_stages(due: date | datetime, now: datetime) -> tuple[Stage | None, Stage | None]:
+    """The latest passed reminder stage and the escalation (if passed) among
+    `default_stages(due, now)`, computed directly: a sweep of 100,000 items builds two
+    stages per item at most instead of a list of seven."""
+    before = sorted(settings.REMINDER_DAYS_BEFORE)  # ascending days: descending moments
+    overdue = sorted(settings.REMINDER_DAYS_OVERDUE)
+    if (before and before[0] <= 0) or (overdue and overdue[0] <= 0):
+        stages = default_stages(due, now)  # a stage at the due moment itself: the general rule
+        return _latest(stages, now, escalation=False), _latest(stages, now, escalation=True)
+    at = due_datetime(due)
+    late = now - at
+    stage: Stage | None = None
+    if late >= timedelta(0):
+        days_late = late.days
+        last = overdue[-1] if overdue else 0
+        if days_late >= last + 7:
+            weekly = last + (days_late - last) // 7 * 7
+            stage = Stage(f"overdue-{weekly}", at + timedelta(days=weekly))
+        else:
+            passed = [d for d in overdue if timedelta(days=d) <= late]
+            stage = Stage(f"overdue-{passed[-1]}", at + timedelta(days=passed[-1])) if passed else Stage("due", at)
+    else:
+        early = -late
+        for days in before:  # the nearest "before" moment that has passed
+            if timedelta(days=days) >= early:
+                stage = Stage(f"before-{days}", at - timedelta(days=days))
+                break
+    escalate_at = at + timedelta(days=settings.REMINDER_ESCALATE_AFTER_DAYS)
+    escalation = Stage(ESCALATION_STAGE, escalate_at, escalation=True) if escalate_at <= now else None
+    return stage, escalation
+
+
 ManagerLookup = Callable[[list[int]], dict[int, Any]]
 _manager_lookups: list[ManagerLookup] = []
 
@@ -163,21 +195,28 @@ def _managers(user_ids: set[int]) -> dict[int, Any]:
 
 
 def _rows_for(name: str, item: DueItem, now: datetime) -> Iterator[tuple[Any, Stage, DueItem, str]]:
-    stages = item.stages or default_stages(item.due, now)
+    if item.stages:
+        stage = _latest(item.stages, now, escalation=False)
+        escalation = _latest(item.stages, now, escalation=True)
+    else:
+        stage, escalation = latest_default_stages(item.due, now)
+        if not item.escalate:
+            escalation = None
     if item.occurrence:
-        stages = [replace(stage, code=f"{item.occurrence}/{stage.code}") for stage in stages]
-    stage = _latest(stages, now, escalation=False)
+        stage = replace(stage, code=f"{item.occurrence}/{stage.code}") if stage else None
+        escalation = replace(escalation, code=f"{item.occurrence}/{escalation.code}") if escalation else None
     if stage:
         yield item.recipient, stage, item, name
-    if item.escalate or item.stages:
-        escalation = _latest(stages, now, escalation=True)
-        if escalation:
-            yield None, escalation, item, name  # None: the recipient's manager, looked up in bulk
+    if escalation:
+        yield None, escalation, item, name  # None: the recipient's manager, looked up in bulk
 
 
 def collect(now: datetime) -> int:
     """Step 1: record the reminders that are due now (insert-or-ignore), streaming the
-    sources in chunks of INSERT_BATCH candidates. Returns the number of rows inserted."""
+    sources in chunks of INSERT_BATCH candidates. Returns the number of rows recorded by
+    this sweep (they carry its moment as `created_at`)."""
+    from .models import Reminder
+
     inserted = 0
     managers: dict[int, Any] = {}  # user id -> manager (or None), filled as chunks need them
     for name, source in sources().items():
@@ -189,28 +228,12 @@ def collect(now: datetime) -> int:
                 chunk = []
         if chunk:
             inserted += _record(chunk, now, managers)
-    return inserted
+    if not inserted:
+        return 0
+    return Reminder.objects.filter(created_at=now).count()
 
 
 Key = tuple[int, int, int, str]  # recipient, item type, item, stage
-
-
-def _existing(keys: list[Key]) -> set[Key]:
-    """The keys among `keys` that are recorded already: one query per item type, so that a
-    sweep that finds nothing new costs a query per chunk instead of a failed insert per row."""
-    from .models import Reminder
-
-    found: set[Key] = set()
-    by_type: dict[int, set[int]] = defaultdict(set)
-    for _recipient, type_id, item_id, _stage in keys:
-        by_type[type_id].add(item_id)
-    for type_id, item_ids in by_type.items():
-        rows = Reminder.objects.filter(item_type_id=type_id, item_id__in=item_ids).order_by()
-        found.update(
-            (recipient, type_id, item_id, stage)
-            for recipient, item_id, stage in rows.values_list("recipient_id", "item_id", "stage")
-        )
-    return found
 
 
 def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime, managers: dict[int, Any]) -> int:
@@ -227,7 +250,8 @@ def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime, ma
             continue
         type_id = ContentType.objects.get_for_model(item.obj).pk
         planned[(recipient.pk, type_id, item.obj.pk, stage.code)] = (recipient, stage, item, name, who is None)
-    known = _existing(list(planned))
+    # Insert-or-ignore (ON CONFLICT DO NOTHING on the unique constraint), one statement per
+    # chunk: a stage recorded by an earlier sweep is skipped by the database, no pre-check.
     rows = [
         Reminder(
             recipient=recipient,
@@ -245,7 +269,6 @@ def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime, ma
             created_at=now,
         )
         for key, (recipient, stage, item, name, escalated_row) in planned.items()
-        if key not in known
     ]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=INSERT_BATCH)
     return len(rows)

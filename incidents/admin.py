@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import FollowUpAction
@@ -41,7 +42,7 @@ from .models import (
     TimelineEntry,
 )
 from .paginators import CappedCountPaginator
-from .pseudonyms import pseudonymise_account, pseudonymise_query
+from .pseudonyms import pseudonym_of_search, pseudonymise_account, pseudonymise_query
 from .workflow import INITIAL_STATUSES, allowed_next
 
 FIRST_YEAR = 2019
@@ -463,6 +464,26 @@ class ImportAdminMixin:
         }
         return TemplateResponse(request, "incidents/admin/import.html", context)
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        """An imported row has no history record of its own: its batch holds the history of
+        the whole file (SHA-256, rows, keys, the file itself). The page says which import
+        created the row and links to that batch."""
+        obj = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        batch = getattr(obj, "import_batch", None)
+        if batch is not None:
+            url = reverse("admin:incidents_importbatch_change", args=[batch.pk])
+            messages.info(
+                request,
+                format_html(
+                    _("Aangemaakt door import {file} (batch {batch}, SHA-256 {sha}…) op {at}."),
+                    file=batch.file_name,
+                    batch=format_html('<a href="{}">{}</a>', url, batch.pk),
+                    sha=batch.sha256[:12],
+                    at=date_format(timezone.localtime(batch.imported_at), "j F Y H:i"),
+                ),
+            )
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
+
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("bestand (CSV of XLSX)"))
@@ -537,6 +558,15 @@ class FraudAccountRemovalAdmin(ExactCountForFiguresMixin, ImportAdminMixin, Expo
     readonly_fields = ["pseudonym", "import_batch"]
     show_full_result_count = False
     paginator = CappedCountPaginator
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        """An exact lookup of the pseudonym (the search term already is one, see
+        `changelist_view`), which the pseudonym index serves; Django's `=pseudonym` would
+        compare UPPER(pseudonym), which no index serves. The capped count uses the same plan."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(pseudonym=pseudonym_of_search(term)), False
 
     @admin.display(description=_("pseudoniem"))
     def short_pseudonym(self, obj: FraudAccountRemoval) -> str:

@@ -165,3 +165,7 @@ def _time_pages(user: Any, n: int) -> list[Measure]:
         Measure("incidents.lists", f"for contrast: full COUNT(*) of {n} removals", timing.seconds * 1000, "ms")
     )
     return results
+
+
+# The ratio cases (search, export, import against the database alone) live beside these.
+from . import bench_ratios  # noqa: E402, F401

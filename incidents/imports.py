@@ -563,42 +563,83 @@ def _store(
     history: Callable[[Any], dict[str, Any]],
     report: ImportReport,
 ) -> None:
-    """One transaction: the batch record, the rows in batches, a history record per row
-    (auditlog, action create) and one summary event."""
+    """One transaction: the batch record, the rows in batches (bulk_create), and the
+    history of the whole batch at once: the file itself kept as evidence (private storage,
+    under its SHA-256), one history record on the batch naming the file's SHA-256, the row
+    count, the rows' keys and primary keys, and one summary event. Each imported row
+    points to its batch (`import_batch`), so its history page can say which file created it
+    (see `ImportAdminMixin.history_view`); there is no history row per imported row."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     batch_size = settings.INCIDENTS_IMPORT_BATCH_SIZE
+    sha256 = hashlib.sha256(content).hexdigest()
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             kind=report.kind,
             file_name=Path(file_name).name[:255],
-            sha256=hashlib.sha256(content).hexdigest(),
+            sha256=sha256,
             imported_by=user,
             rows=report.rows,
             created=len(objects),
             duplicates=len(report.duplicates),
         )
+        keys: list[Any] = []
+        pks: list[Any] = []
         for chunk in _chunks(objects, batch_size):
             model = type(chunk[0])
             for obj in chunk:
                 obj.import_batch = batch
             created = model.objects.bulk_create(chunk)
-            record_bulk_change(
-                model,
-                {obj.pk: {name: [None, value] for name, value in history(obj).items()} for obj in created},
-                action=LogEntry.Action.CREATE,
-                actor=user,
-            )
+            pks += [obj.pk for obj in created]
+            keys += [[str(value) for value in history(obj).values()] for obj in created]
+        evidence = _keep_file(content, sha256, batch.file_name)
+        record_bulk_change(
+            ImportBatch,
+            {
+                batch.pk: {
+                    "file": [None, batch.file_name],
+                    "sha256": [None, sha256],
+                    "evidence": [None, evidence],
+                    "rows": [None, report.rows],
+                    "created": [None, len(objects)],
+                    "object_ids": [None, _json(pks)],
+                    "key_fields": [None, _json(list(history(objects[0]).keys()) if objects else [])],
+                    "keys": [None, _json(keys)],
+                }
+            },
+            action=LogEntry.Action.CREATE,
+            actor=user,
+        )
         log_event(
             batch,
             f"import.{report.kind}",
             actor=user,
             file=batch.file_name,
+            sha256=sha256,
+            evidence=evidence,
             rows=report.rows,
             created=len(objects),
             duplicates=len(report.duplicates),
         )
     report.created = len(objects)
     report.batch = batch
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _keep_file(content: bytes, sha256: str, file_name: str) -> str:
+    """The imported file, kept as evidence in the private (default) storage under its hash;
+    the same file imported twice is kept once. Returns its storage name."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = f"imports/{sha256}/{Path(file_name).name or 'import'}"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(content))
+    return name
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

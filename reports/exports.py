@@ -16,7 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from core.exporters import register_exporter, resolve_source
+from core.exporters import DIALECT_PARAM, register_exporter, resolve_source
 
 from .access import log_access
 from .models import ExportJob
@@ -52,13 +52,18 @@ def run_export(job_pk: int) -> None:
         return
     job = ExportJob.objects.select_related("requested_by").get(pk=job_pk)
     try:
-        exporter = resolve_source(job.source, job.exporter, job.requested_by, job.filters)
+        params = dict(job.filters)
+        dialect = (params.pop(DIALECT_PARAM, None) or [None])[-1]  # how to write, not which rows
+        exporter = resolve_source(job.source, job.exporter, job.requested_by, params)
 
         def progress(done: int) -> None:
             ExportJob.objects.filter(pk=job_pk).update(rows_done=done)
 
         with tempfile.TemporaryFile() as target:
-            rows = exporter.write(job.format, target, progress)
+            if job.format == "csv":
+                rows = exporter.write(job.format, target, progress, dialect=dialect)
+            else:  # other exporters (the dossier's zip) write without a dialect
+                rows = exporter.write(job.format, target, progress)
             target.seek(0)
             digest = _sha256(target)
             target.seek(0)

@@ -18,8 +18,11 @@ CONTENT_TYPES = {
 }
 
 
-def render_annual_report(year: int, fmt: str, report: dict[str, Any] | None = None) -> bytes:
-    """The report of `year` as bytes in `fmt` (json, csv, xlsx or pdf)."""
+def render_annual_report(
+    year: int, fmt: str, report: dict[str, Any] | None = None, dialect: str | None = None
+) -> bytes:
+    """The report of `year` as bytes in `fmt` (json, csv, xlsx or pdf); a CSV in `dialect`
+    (core.exporters.DIALECTS: nl, the default, or rfc4180)."""
     report = report if report is not None else annual_report(year)
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode()
@@ -27,7 +30,7 @@ def render_annual_report(year: int, fmt: str, report: dict[str, Any] | None = No
         return annual_report_pdf(report)
     if fmt in ("csv", "xlsx"):
         target = io.BytesIO()
-        AnnualReportExporter(year, report).write(fmt, target)
+        AnnualReportExporter(year, report).write(fmt, target, dialect=dialect)
         return target.getvalue()
     raise ValueError(f"Onbekend formaat / unknown format: {fmt}")
 

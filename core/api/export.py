@@ -29,7 +29,7 @@ from django.test import RequestFactory
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -39,23 +39,50 @@ from core.access import notify_access
 from core.api.versioning import for_version
 from core.exporters import (
     CHUNK_SIZE,
+    DEFAULT_DIALECT,
+    DIALECT_PARAM,
     BaseExporter,
     ExportTooLarge,
     ListExporter,
     Row,
+    UnknownDialect,
     async_threshold,
     export_response,
+    get_dialect,
     register_source,
     start_async_export,
 )
 
 EXPORT_FORMATS = ("csv", "xlsx", "jsonl")
 # Query parameters that page (numbered or cursor) or pick a format, not filters.
-NOT_FILTERS = {"format", "page", "page_size", "cursor"}
+NOT_FILTERS = {"format", "page", "page_size", "cursor", DIALECT_PARAM}
+# Serializer fields whose representation of a model field's value is that value itself (or
+# what the CSV/XLSX writers make of it): these columns are read with values_list, without
+# building a model instance or calling the serializer per row.
+PLAIN_FIELDS = (
+    serializers.CharField,
+    serializers.IntegerField,
+    *([serializers.BigIntegerField] if hasattr(serializers, "BigIntegerField") else []),
+    serializers.FloatField,
+    serializers.DecimalField,
+    serializers.BooleanField,
+    serializers.DateTimeField,
+    serializers.DateField,
+    serializers.ChoiceField,
+    serializers.EmailField,
+    serializers.URLField,
+    serializers.SlugField,
+    serializers.PrimaryKeyRelatedField,
+    serializers.SlugRelatedField,
+)
 
 
 class SerializerExporter(BaseExporter):
-    """Rows of a queryset as the API shows them: one column per serializer field."""
+    """Rows of a queryset as the API shows them: one column per serializer field.
+
+    When every column is a model field shown as it is stored (`PLAIN_FIELDS`) and the
+    serializer does not change its representation, the rows are the tuples of
+    ``values_list(...)``; otherwise each row is the serializer's representation."""
 
     def __init__(self, queryset: QuerySet, serializer: BaseSerializer, identifier: str, filters: dict) -> None:
         self.queryset = queryset
@@ -69,7 +96,32 @@ class SerializerExporter(BaseExporter):
         fields = self.serializer.fields
         return [force_str(fields[name].label or name) for name in self.fields]
 
+    def plain_paths(self) -> list[str] | None:
+        """The values_list paths of the columns, or None when a column needs Python."""
+        serializer = self.serializer
+        if type(serializer).to_representation is not serializers.Serializer.to_representation:
+            return None
+        model_fields = {field.name: field for field in self.queryset.model._meta.concrete_fields}
+        paths = []
+        for name in self.fields:
+            field = serializer.fields[name]
+            source = field.source
+            # the exact classes only: a subclass may show the value its own way
+            if type(field) not in PLAIN_FIELDS or source not in model_fields:
+                return None
+            model_field = model_fields[source]
+            related = isinstance(field, serializers.RelatedField)
+            if model_field.is_relation != related or (related and not model_field.many_to_one):
+                return None
+            # a foreign key by its primary key, or by its slug field
+            paths.append(f"{source}__{field.slug_field}" if isinstance(field, serializers.SlugRelatedField) else source)
+        return paths
+
     def rows(self) -> Iterator[Row]:
+        paths = self.plain_paths()
+        if paths is not None:
+            yield from self.queryset.values_list(*paths).iterator(chunk_size=CHUNK_SIZE)
+            return
         for obj in self.queryset.iterator(chunk_size=CHUNK_SIZE):
             data = self.serializer.to_representation(obj)
             yield [data.get(name) for name in self.fields]
@@ -94,18 +146,30 @@ def exporter_for_view(view: GenericAPIView, request: Request) -> SerializerExpor
     return SerializerExporter(queryset, serializer, view_path(view), filters)
 
 
-def _async_or_none(request: Request, exporter: SerializerExporter, fmt: str) -> Response | None:
+def _dialect_of(request: Request, fmt: str) -> str | None:
+    """The CSV dialect asked for (`?dialect=`); raises UnknownDialect."""
+    if fmt != "csv":
+        return None
+    return get_dialect(request.query_params.get(DIALECT_PARAM)).name
+
+
+def _async_or_none(
+    request: Request, exporter: SerializerExporter, fmt: str, dialect: str | None = None
+) -> Response | None:
     """Start a background job when the export is too large for a request."""
     total = exporter.count()
     if total <= async_threshold():
         notify_access(request.user, "export", **exporter.describe(), format=fmt, rows=total)
         return None
+    params = dict(exporter.filters)
+    if dialect and dialect != DEFAULT_DIALECT:
+        params[DIALECT_PARAM] = [dialect]  # the job takes it off before it rebuilds the list
     try:
         url = start_async_export(
             user=request.user,
             kind="api",
             name=exporter.identifier,
-            params=exporter.filters,
+            params=params,
             fmt=fmt,
             total=total,
             description=str(exporter.verbose_name),
@@ -124,12 +188,16 @@ class ExportListMixin:
         fmt = getattr(request.accepted_renderer, "format", None)
         if fmt not in EXPORT_FORMATS:
             return super().list(request, *args, **kwargs)  # type: ignore[misc]
+        try:
+            dialect = _dialect_of(request, fmt)
+        except UnknownDialect as error:
+            return HttpResponse(json.dumps({"detail": str(error)}), status=400, content_type="application/json")
         exporter = exporter_for_view(self, request)  # type: ignore[arg-type]
-        queued = _async_or_none(request, exporter, fmt)
+        queued = _async_or_none(request, exporter, fmt, dialect)
         if queued is not None:
             # A JSON answer, whatever format was asked for.
             return HttpResponse(json.dumps(queued.data), status=queued.status_code, content_type="application/json")
-        return export_response(exporter, fmt)
+        return export_response(exporter, fmt, dialect)
 
 
 def render_export(data: Any, fmt: str, renderer_context: Any) -> bytes:
@@ -139,10 +207,16 @@ def render_export(data: Any, fmt: str, renderer_context: Any) -> bytes:
     if response is not None and response.status_code >= 400:
         response["Content-Type"] = "application/json"
         return json.dumps(data, default=str).encode()
+    try:
+        dialect = _dialect_of(request, fmt) if request is not None else None
+    except UnknownDialect as error:
+        response.status_code = 400
+        response["Content-Type"] = "application/json"
+        return json.dumps({"detail": str(error)}).encode()
     exporter: BaseExporter
     if _is_list_view(view):
         exporter = exporter_for_view(view, request)
-        queued = _async_or_none(request, exporter, fmt)
+        queued = _async_or_none(request, exporter, fmt, dialect)
         if queued is not None:
             response.status_code = queued.status_code
             response["Content-Type"] = "application/json"
@@ -151,7 +225,7 @@ def render_export(data: Any, fmt: str, renderer_context: Any) -> bytes:
     else:
         exporter = _exporter_for_data(data)
     target = io.BytesIO()
-    exporter.write(fmt, target)
+    exporter.write(fmt, target, dialect=dialect)
     return target.getvalue()
 
 

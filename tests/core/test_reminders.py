@@ -190,7 +190,8 @@ def test_a_sweep_costs_a_fixed_number_of_queries_plus_one_update_per_email(make_
     _people_with_actions(make_user, 3, due)
     sweep(at(due - timedelta(days=20)))  # warm the content-type cache; nothing is due yet
     # 3 sources: checks (their people, their controls, the checks), actions, policies
-    # + per chunk of 1000 candidates: the keys already recorded, the insert
+    # + per chunk of 1000 candidates: the insert-or-ignore (no pre-check of recorded keys)
+    # + when something was recorded: one count of the rows this sweep recorded
     # + per batch of recipients: distinct recipients, claim UPDATE, claimed rows
     # + per e-mail: the UPDATE marking its rows sent (right after the send, so that a
     #   worker killed mid-batch does not send the batch's earlier digests again)

@@ -1,8 +1,11 @@
+import hashlib
 import io
+import json
 from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
@@ -46,16 +49,38 @@ def test_a_second_import_of_the_same_file_stores_nothing_twice(db, security_offi
     assert PhishingTakedown.objects.count() == 4
 
 
-def test_an_import_records_a_batch_a_history_record_per_row_and_one_summary_event(db, security_officer):
+def test_an_import_records_a_batch_one_history_record_for_the_file_and_one_summary_event(db, security_officer):
     report = import_takedowns(TAKEDOWNS_CSV, "takedowns.csv", security_officer)
     batch = ImportBatch.objects.get()
     assert (batch.kind, batch.rows, batch.created, batch.duplicates) == (ImportKind.TAKEDOWNS, 5, 4, 1)
-    assert batch.imported_by == security_officer and len(batch.sha256) == 64
+    assert batch.imported_by == security_officer and batch.sha256 == hashlib.sha256(TAKEDOWNS_CSV).hexdigest()
     assert report.batch == batch
-    history = LogEntry.objects.filter(content_type__model="phishingtakedown", action=LogEntry.Action.CREATE)
-    assert history.count() == 4 and {h.actor for h in history} == {security_officer}
+    # no history row per imported row: one for the batch, naming the file, its hash, the rows' keys
+    assert not LogEntry.objects.filter(content_type__model="phishingtakedown").exists()
+    entries = LogEntry.objects.filter(content_type__model="importbatch", object_pk=str(batch.pk))
+    [entry] = [e for e in entries if "keys" in (e.changes_dict or {})]
+    assert entry.action == LogEntry.Action.CREATE and entry.actor == security_officer
+    assert entry.changes_dict["sha256"][1] == batch.sha256 and entry.changes_dict["rows"][1] == "5"
+    takedowns = PhishingTakedown.objects.order_by("pk")
+    assert json.loads(entry.changes_dict["object_ids"][1]) == [t.pk for t in takedowns]
+    assert [key[0] for key in json.loads(entry.changes_dict["keys"][1])] == [t.normalised_url for t in takedowns]
+    assert {t.import_batch_id for t in takedowns} == {batch.pk}
+    # the file itself is kept as evidence, under its hash
+    with default_storage.open(entry.changes_dict["evidence"][1], "rb") as kept:
+        assert kept.read() == TAKEDOWNS_CSV
     event = Event.objects.get(name="import.takedowns")
-    assert event.data["created"] == 4 and event.data["duplicates"] == 1
+    assert event.data["created"] == 4 and event.data["duplicates"] == 1 and event.data["sha256"] == batch.sha256
+
+
+def test_the_history_page_of_an_imported_row_names_its_import(db, security_officer, client_as):
+    import_takedowns(TAKEDOWNS_CSV, "takedowns.csv", security_officer)
+    takedown = PhishingTakedown.objects.first()
+    batch = ImportBatch.objects.get()
+    page = client_as(security_officer).get(f"/admin/incidents/phishingtakedown/{takedown.pk}/history/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Aangemaakt door import takedowns.csv" in text and batch.sha256[:12] in text
+    assert f"/admin/incidents/importbatch/{batch.pk}/" in text
 
 
 def test_one_bad_row_refuses_the_whole_file_naming_each_bad_row_and_its_reason(db, security_officer):

@@ -13,7 +13,7 @@ ROLES = ["security_officer", "privacy_officer", "workshop_coordinator", "auditor
 
 def csv_rows(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
     data = b"".join(response.streaming_content)
-    return list(csv.reader(io.StringIO(data[len(codecs.BOM_UTF8) :].decode())))
+    return list(csv.reader(io.StringIO(data[len(codecs.BOM_UTF8) :].decode()), delimiter=";"))  # the nl dialect
 
 
 def test_the_export_buttons_carry_the_changelist_filters(client_as, auditor, services):

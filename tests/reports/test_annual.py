@@ -69,9 +69,16 @@ def test_the_command_writes_every_format_to_a_file(fmt, demo, tmp_path):
         assert rows[0] == ("kenmerk", "omschrijving", "2021", "2020")
         assert ("availability", "Beschikbaarheid DigiD (norm 99.50%)", 99.78, 99.74) in rows
     elif fmt == "csv":
-        assert "availability,Beschikbaarheid DigiD (norm 99.50%),99.78,99.74" in data.decode("utf-8-sig")
+        # Dutch Excel by default: semicolons and decimal commas
+        assert "availability;Beschikbaarheid DigiD (norm 99.50%);99,78;99,74" in data.decode("utf-8-sig")
     else:
         assert json.loads(data)["availability"][0]["achieved"] == 99.78
+
+
+def test_the_command_writes_the_machine_dialect_on_request(demo, tmp_path):
+    target = tmp_path / "jaarverslag.csv"
+    call_command("annual_report", "--year", "2021", "--format", "csv", "--dialect", "rfc4180", "--output", str(target))
+    assert "availability,Beschikbaarheid DigiD (norm 99.50%),99.78,99.74" in target.read_text("utf-8-sig")
 
 
 def test_the_command_refuses_an_impossible_year(db):

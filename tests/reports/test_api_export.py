@@ -12,7 +12,7 @@ from reports.models import AccessLog
 def rows_of(response) -> list[list[str]]:  # type: ignore[no-untyped-def]
     data = b"".join(response.streaming_content) if response.streaming else response.content
     assert data.startswith(codecs.BOM_UTF8)
-    return list(csv.reader(io.StringIO(data[len(codecs.BOM_UTF8) :].decode())))
+    return list(csv.reader(io.StringIO(data[len(codecs.BOM_UTF8) :].decode()), delimiter=";"))  # the nl dialect
 
 
 def test_format_csv_on_a_list_exports_every_filtered_row_unpaginated(api_as, auditor, many_services, services):

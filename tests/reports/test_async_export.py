@@ -50,7 +50,7 @@ def test_the_job_builds_the_file_with_the_filters_and_shows_a_download_link(
     data = b"".join(download.streaming_content)
     assert data.startswith(codecs.BOM_UTF8)
     lines = data.decode("utf-8-sig").splitlines()
-    assert [line.split(",")[1] for line in lines[1:]] == ["DigiD", "eHerkenning"]
+    assert [line.split(";")[1] for line in lines[1:]] == ["DigiD", "eHerkenning"]
     assert hashlib.sha256(data).hexdigest() == job.sha256
 
 

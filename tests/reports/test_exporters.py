@@ -18,9 +18,10 @@ from core.exporters import (
 from organisation.models import Availability, Service
 
 
-def read_csv(data: bytes) -> list[list[str]]:
+def read_csv(data: bytes, delimiter: str = ";") -> list[list[str]]:
+    """The default dialect (nl) is semicolon separated."""
     assert data.startswith(codecs.BOM_UTF8)
-    return list(csv.reader(io.StringIO(data[len(codecs.BOM_UTF8) :].decode("utf-8"))))
+    return list(csv.reader(io.StringIO(data[len(codecs.BOM_UTF8) :].decode("utf-8")), delimiter=delimiter))
 
 
 def csv_bytes(exporter) -> bytes:  # type: ignore[no-untyped-def]
@@ -46,7 +47,7 @@ def test_csv_starts_with_a_bom_and_has_dutch_headers_from_verbose_names(services
     rows = read_csv(csv_bytes(exporter))
     assert rows[0] == ["naam", "domein", "beschikbaarheidsnorm (%)"]
     # choices are shown by their label, not their stored value
-    assert rows[1] == ["DigiD", "Toegang", "99.50"]
+    assert rows[1] == ["DigiD", "Toegang", "99,50"]  # a Dutch decimal comma
     assert rows[2][1] == "Gegevensuitwisseling"
     assert len(rows) == 4
 
@@ -62,7 +63,7 @@ def test_default_fields_show_a_foreign_key_by_its_name(services):
     exporter = QuerySetExporter(Availability.objects.all())
     rows = read_csv(csv_bytes(exporter))
     assert rows[0][:3] == ["ID", "voorziening", "maand"]
-    assert rows[1][1:3] == ["DigiD", "2021-01-01"]
+    assert rows[1][1:3] == ["DigiD", "01-01-2021"]  # a date as Dutch Excel reads it
 
 
 def test_xlsx_is_written_as_a_stream_and_opens_with_dutch_headers_and_typed_cells(services):

@@ -118,6 +118,8 @@ def test_no_module_but_the_shared_writer_writes_csv_or_xlsx():
         for path in (ROOT / package).rglob("*.py"):
             if path == ROOT / "core" / "exporters.py" or "migrations" in path.parts:
                 continue
+            if path == ROOT / "incidents" / "bench_ratios.py":
+                continue  # the benchmark's baseline: a bare workbook, measured, never served
             if WRITERS.search(path.read_text()):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []

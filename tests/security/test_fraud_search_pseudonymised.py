@@ -57,7 +57,7 @@ def database_rows_holding(*needles: str) -> list[str]:
 
 
 def csv_rows(content: bytes) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))  # the nl dialect
 
 
 def test_searching_filtering_and_exporting_by_account_number_finds_the_removal_and_keeps_no_number(

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from core.exporters import DEFAULT_DIALECT, DIALECTS
 from reports.services import REPORT_FORMATS, render_annual_report
 
 
@@ -13,11 +14,17 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="verslagjaar / report year")
         parser.add_argument("--format", choices=REPORT_FORMATS, default="json", help="json, csv, xlsx of pdf")
         parser.add_argument("--output", default="", help="bestand / file (default: standard output)")
+        parser.add_argument(
+            "--dialect",
+            choices=sorted(DIALECTS),
+            default=DEFAULT_DIALECT,
+            help="CSV: nl (Excel: puntkomma, decimale komma) of rfc4180 (komma, ISO-datums)",
+        )
 
-    def handle(self, *args: Any, year: int, format: str, output: str, **options: Any) -> None:
+    def handle(self, *args: Any, year: int, format: str, output: str, dialect: str, **options: Any) -> None:
         if not 1900 <= year <= 2999:
             raise CommandError("Ongeldig jaar / invalid year")
-        data = render_annual_report(year, format)
+        data = render_annual_report(year, format, dialect=dialect)
         if output:
             try:
                 with open(output, "wb") as handle:
