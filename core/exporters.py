@@ -421,7 +421,7 @@ def get_exporter(name: str) -> ExporterFactory:
     try:
         return _registry[name]
     except KeyError:
-        raise LookupError(f"Onbekende export / unknown export: {name}") from None
+        raise LookupError(f"Onbekende export: {name}") from None
 
 
 def exporters() -> dict[str, ExporterFactory]:
@@ -446,7 +446,7 @@ def resolve_source(kind: str, name: str, user: Any, params: dict[str, list[str]]
     try:
         return _sources[kind](name, user, params)
     except KeyError:
-        raise LookupError(f"Onbekende exportbron / unknown export source: {kind}") from None
+        raise LookupError(f"Onbekende exportbron: {kind}") from None
 
 
 # An export too large for a request is handed to this; it returns the URL of the job.
@@ -467,7 +467,7 @@ def start_async_export(
 ) -> str:
     """Queue an export to run in the background; return the URL where its progress is shown."""
     if not _async_handler:
-        raise ExportTooLarge(f"Te veel rijen ({total}) voor een directe export / too many rows for a direct export")
+        raise ExportTooLarge(f"Te veel rijen ({total}) voor een directe export")
     return _async_handler[0](
         user=user, kind=kind, name=name, params=params, fmt=fmt, total=total, description=description
     )
@@ -479,7 +479,7 @@ def start_async_export(
 def export_response(exporter: BaseExporter, fmt: str) -> StreamingHttpResponse | FileResponse:
     """Stream the export: CSV and JSON lines as they are produced, XLSX from a temporary file."""
     if fmt not in FORMATS:
-        raise ValueError(f"Onbekend formaat / unknown format: {fmt}")
+        raise ValueError(f"Onbekend formaat: {fmt}")
     filename = exporter.filename(fmt)
     if fmt == "xlsx":
         # The XLSX zip can only be written whole; a spooled file keeps memory flat.

@@ -29,7 +29,7 @@ def render_annual_report(year: int, fmt: str, report: dict[str, Any] | None = No
         target = io.BytesIO()
         AnnualReportExporter(year, report).write(fmt, target)
         return target.getvalue()
-    raise ValueError(f"Onbekend formaat / unknown format: {fmt}")
+    raise ValueError(f"Onbekend formaat: {fmt}")
 
 
 def report_filename(year: int, fmt: str) -> str:

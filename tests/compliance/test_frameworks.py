@@ -65,8 +65,8 @@ def test_a_malformed_file_names_each_bad_node_and_imports_nothing(db):
         import_framework(FIXTURES / "tiny-bad.yaml")
 
     errors = refused.value.errors
-    assert any("node 2" in e and "tiny-bad:b" in e and "'depth'" in e for e in errors)
-    assert any("node 3" in e and "tiny-bad:c" in e and "'parent_urn'" in e for e in errors)
+    assert any("knoop 2" in e and "tiny-bad:b" in e and "'depth'" in e for e in errors)
+    assert any("knoop 3" in e and "tiny-bad:c" in e and "'parent_urn'" in e for e in errors)
     assert len(errors) == 2
     assert not Framework.objects.exists() and not Requirement.objects.exists()
 
@@ -74,8 +74,8 @@ def test_a_malformed_file_names_each_bad_node_and_imports_nothing(db):
 @pytest.mark.parametrize(
     "text, problem",
     [
-        ("just text", "not a framework library"),
-        ("a: [unclosed", "invalid YAML"),
+        ("just text", "geen framework-library"),
+        ("a: [unclosed", "Geen geldige YAML"),
         ("objects: {framework: {urn: x, ref_id: x, name: x, requirement_nodes: []}}", "requirement_nodes"),
     ],
 )

@@ -205,7 +205,7 @@ def test_the_admin_import_view_shows_each_bad_row_and_imports_nothing(security_o
     response = client_as(security_officer).post("/admin/incidents/fraudaccountremoval/import/", {"file": upload})
     assert response.status_code == 200
     rows = [(p.row, p.message) for p in response.context["errors"]]
-    assert rows[0][0] == 6 and "invalid account number" in rows[0][1]
+    assert rows[0][0] == 6 and "ongeldig accountnummer" in rows[0][1]
     assert b"import-errors" in response.content
     assert not FraudAccountRemoval.objects.exists()
 
