@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import Framework, Requirement
+from core.history import channel
 
 REQUIREMENT_FIELDS = (
     "ref_id",
@@ -312,7 +313,7 @@ def import_framework(source: str | bytes | Path | IO[Any]) -> ImportReport:
     elif hasattr(source, "read"):
         source = source.read(limit + 1)  # never more than one byte beyond the limit
     fields, nodes = validate(parse(source))  # type: ignore[arg-type]
-    with transaction.atomic():
+    with transaction.atomic(), channel("import"):
         return _apply(fields, nodes)
 
 

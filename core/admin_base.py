@@ -3,12 +3,17 @@
 from collections.abc import Callable
 from typing import Any
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from .filters import MAX_YEAR, MIN_YEAR
 from .pickers import field_choice_label, list_column
@@ -31,15 +36,34 @@ class PickerLabelMixin:
         return [list_column(self.model, name) for name in names]  # type: ignore[attr-defined]
 
 
-class WaarborgAdmin(PickerLabelMixin, AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    """The admin's "History" button shows the full change history (admin, API and
-    tasks alike), not only changes made through the admin."""
+class WaarborgAdmin(PickerLabelMixin, admin.ModelAdmin):
+    """The admin's "Geschiedenis" button shows the full change history (admin, API, tasks
+    and imports alike), readable: see core/history_page.py."""
 
-    auditlog_history_per_page = 50
     list_per_page = 50
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        return self.auditlog_history_view(request, object_id, extra_context)
+        from .history_page import history_page
+
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        entries = LogEntry.objects.get_for_object(obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Geschiedenis van %(object)s") % {"object": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            **history_page(request, entries, with_subject=False),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/waarborg/history.html", context)
 
 
 class ReadOnlyAdmin(WaarborgAdmin):

@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.history import record_bulk_change
+from core.history import channel, record_bulk_change
 from core.models import log_event
 from core.moments import is_future
 
@@ -532,4 +532,5 @@ def import_file(kind: str, handle: IO[bytes], file_name: str, actor: Any = None)
         report = ImportReport(kind=kind)
         report.errors.append(RowProblem(0, "bestand is te groot"))
         raise ImportRefused(report)
-    return IMPORTERS[kind](content, file_name, actor)
+    with channel("import"):
+        return IMPORTERS[kind](content, file_name, actor)
