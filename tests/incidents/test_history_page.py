@@ -3,7 +3,6 @@ what, links to related objects, seal status, permissions and a fixed number of q
 
 from __future__ import annotations
 
-
 import pytest
 from auditlog.models import LogEntry
 from django.conf import settings
