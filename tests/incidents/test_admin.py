@@ -72,6 +72,8 @@ def test_the_big_changelists_count_no_more_than_the_limit_and_take_the_same_quer
     assert len(counts) == 1 and "LIMIT 101" in counts[0]
     assert response.context["cl"].result_count == 101  # the limit, not the 155 rows
     assert len(response.context["cl"].result_list) == 50
+    paginator = response.content.decode().split('<p class="paginator">')[1].split("</p>")[0]
+    assert "meer dan 100 " in paginator and "101" not in paginator
 
 
 def test_the_incident_changelist_takes_the_same_queries_for_few_and_many_rows(
