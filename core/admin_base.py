@@ -41,6 +41,7 @@ class WaarborgAdmin(PickerLabelMixin, admin.ModelAdmin):
     and imports alike), readable: see core/history_page.py."""
 
     list_per_page = 50
+    empty_value_display = "—"
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         from .history_page import history_page

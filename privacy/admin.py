@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.admin_base import WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
 from core.moments import event_moment
@@ -549,7 +550,7 @@ def breach_actions(breach: DataBreach) -> list[RecordAction]:
     remaining = breach.seconds_remaining()
     clock = [
         _("Uiterste meldtermijn: %(deadline)s (%(left)s).")
-        % {"deadline": timezone.localtime(breach.deadline).strftime("%Y-%m-%d %H:%M"), "left": countdown(remaining)}
+        % {"deadline": formatting.moment(breach.deadline), "left": countdown(remaining)}
     ]
     return [
         RecordAction(

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import formatting
 from core.models import log_event
 from core.moments import refuse_future
 
@@ -111,7 +112,7 @@ def _given_day(on: date | None, reason: str) -> date | None:
 
 def _note_moment(dpia: DPIA, on: date, reason: str, actor: Any) -> None:
     """Record the given day and its reason with the step just made (the DPIA's timeline)."""
-    text = _("Datum opgegeven: %(on)s. Reden: %(reason)s") % {"on": on.isoformat(), "reason": reason.strip()}
+    text = _("Datum opgegeven: %(on)s. Reden: %(reason)s") % {"on": formatting.day(on), "reason": reason.strip()}
     last = dpia.transitions.order_by("-at", "-pk").first()
     if last is not None:
         last.note = f"{last.note}\n{text}".strip()
