@@ -1,5 +1,6 @@
 """The admin base every app's ModelAdmin derives from."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
@@ -36,12 +37,56 @@ class PickerLabelMixin:
         return [list_column(self.model, name) for name in names]  # type: ignore[attr-defined]
 
 
+# Head nouns that take "het" (het incident, het datalek, het bewijs, het actiepunt, ...).
+HET_NOUNS = (
+    "incident",
+    "datalek",
+    "bewijs",
+    "document",
+    "punt",
+    "onderzoek",
+    "kader",
+    "antwoord",
+    "doel",
+    "recht",
+    "risico",
+    "account",
+    "register",
+    "apparaat",
+    "verslag",
+    "besluit",
+    "advies",
+)
+
+
+def takes_het(verbose_name: Any) -> bool:
+    """Whether a model's (Dutch) name takes "het": its head noun, the last word before any
+    parenthesis, ends in one of HET_NOUNS."""
+    name = re.sub(r"\s*\(.*\)\s*$", "", str(verbose_name)).strip().lower()
+    head = re.split(r"[\s-]", name)[-1] if name else ""
+    return head.endswith(HET_NOUNS)
+
+
+def with_article(message: Any, verbose_name: Any) -> str:
+    """Django's Dutch admin messages say "De {name} ...": "Het incident", not "De incident"."""
+    text = str(message)
+    if not translation.get_language() or not translation.get_language().startswith("nl"):
+        return text
+    if not takes_het(verbose_name):
+        return text
+    name = str(verbose_name)
+    return re.sub(rf"(^|[.!?] )De {re.escape(name)}\b", rf"\1Het {name}", text).replace(f" de {name} ", f" het {name} ")
+
+
 class WaarborgAdmin(PickerLabelMixin, admin.ModelAdmin):
     """The admin's "Geschiedenis" button shows the full change history (admin, API, tasks
     and imports alike), readable: see core/history_page.py."""
 
     list_per_page = 50
     empty_value_display = "—"
+
+    def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
+        super().message_user(request, with_article(message, self.opts.verbose_name), *args, **kwargs)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         from .history_page import history_page
