@@ -68,11 +68,24 @@ class HistoryAdmin(ReadOnlyAdmin):
             "title": gettext("Geschiedenis van alle wijzigingen"),
             "subtitle": None,
             "opts": self.opts,
-            **history_page(request, LogEntry.objects.all(), with_subject=True),
+            **history_page(request, self._filtered(request), with_subject=True),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/waarborg/history.html", context)
+
+    @staticmethod
+    def _filtered(request: HttpRequest) -> Any:
+        """The API's history filters (`model=app.model`, `object`, `username`, `since`, ...)
+        work here too; an invalid filter shows nothing rather than everything."""
+        from core.filters import HistoryFilter
+
+        query = request.GET.copy()
+        query.pop("page", None)
+        if not query:
+            return LogEntry.objects.all()
+        filtered = HistoryFilter(query, queryset=LogEntry.objects.all())
+        return filtered.qs if filtered.is_valid() else LogEntry.objects.none()
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
         from django.http import Http404

@@ -169,3 +169,15 @@ def test_the_number_of_queries_does_not_grow_with_the_entries(client_as, auditor
     hundred = queries()
     assert ten == hundred
     assert ten <= 15
+
+
+def test_the_overall_history_takes_the_apis_filters(client_as, auditor, make_incident, service):
+    incident = make_incident()
+    _entry(incident)
+    client = client_as(auditor)
+    only_incidents = client.get("/admin/auditlog/logentry/", {"model": "incidents.incident"}).content.decode()
+    assert f"/admin/incidents/incident/{incident.pk}/change/" in only_incidents
+    assert f"/admin/organisation/service/{service.pk}/change/" not in only_incidents
+    services = client.get("/admin/auditlog/logentry/", {"model": "organisation.service"}).content.decode()
+    assert f"/admin/organisation/service/{service.pk}/change/" in services
+    assert f"/admin/incidents/incident/{incident.pk}/change/" not in services
