@@ -1,5 +1,6 @@
 """The admin base every app's ModelAdmin derives from."""
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -78,12 +79,51 @@ def with_article(message: Any, verbose_name: Any) -> str:
     return re.sub(rf"(^|[.!?] )De {re.escape(name)}\b", rf"\1Het {name}", text).replace(f" de {name} ", f" het {name} ")
 
 
+def readable(value: Any) -> Any:
+    """What a computed admin field shows: moments and dates formatted, "—" for nothing.
+    (Django's readonly fields show a method's value as str(): ISO moments and "None".)"""
+    from datetime import date, datetime
+
+    from .formatting import EMPTY, day, moment
+
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        return moment(value)
+    if isinstance(value, date):
+        return day(value)
+    return value
+
+
+def _readable_method(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    @functools.wraps(method)
+    def wrapper(obj: Any) -> Any:
+        return readable(method(obj))
+
+    return wrapper
+
+
 class WaarborgAdmin(PickerLabelMixin, admin.ModelAdmin):
     """The admin's "Geschiedenis" button shows the full change history (admin, API, tasks
     and imports alike), readable: see core/history_page.py."""
 
     list_per_page = 50
     empty_value_display = "—"
+
+    def __init__(self, model: Any, admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        # computed readonly fields (admin methods) show local, formatted moments and "—"
+        names = set(self.readonly_fields)
+        for _title, options in self.fieldsets or ():
+            for entry in options.get("fields", ()):
+                names.update(entry if isinstance(entry, list | tuple) else [entry])
+        model_fields = {f.name for f in model._meta.get_fields()}
+        for name in names:
+            if not isinstance(name, str) or name in model_fields:
+                continue
+            method = getattr(self, name, None)
+            if callable(method) and not getattr(method, "boolean", False):
+                setattr(self, name, _readable_method(method))
 
     def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
         super().message_user(request, with_article(message, self.opts.verbose_name), *args, **kwargs)
