@@ -262,12 +262,12 @@ def totp_code(username: str) -> str:
 # the case they are written here). Words that are Dutch as well ("Filter", "of", "is", "in",
 # "Status", "Export") are not in the list.
 ENGLISH_WORDS = {
-    "the", "and", "with", "from", "this", "that", "your", "you", "are", "was", "not", "for",
+    "the", "and", "with", "from", "this", "that", "your", "you", "are", "not", "for",
     "Choose", "Add", "Save", "Delete", "History", "Search", "None", "Yes", "No", "Today", "Now",
     "Select", "Change", "View", "Show", "Hide", "Remove", "Date", "Time", "Clear", "Cancel",
     "Close", "Log", "Home", "Welcome", "Actions", "Action", "Changes", "Field", "From", "To",
     "Next", "Previous", "Page", "results", "total", "selected", "Forbidden", "Found", "Error",
-    "True", "False", "Unknown", "Object", "User", "Resource",
+    "True", "False", "Unknown", "User", "Resource",
 }  # fmt: skip
 # Proper names and words of the demo data that happen to be English.
 ENGLISH_ALLOWED: set[str] = set()
