@@ -260,7 +260,7 @@ def totp_code(username: str) -> str:
 
 # Common English interface words that a Dutch page must not show (matched as whole words, in
 # the case they are written here). Words that are Dutch as well ("Filter", "of", "is", "in",
-# "Status", "Export") are not in the list.
+# "Status", "Export", "was", "Object") are not in the list.
 ENGLISH_WORDS = {
     "the", "and", "with", "from", "this", "that", "your", "you", "are", "not", "for",
     "Choose", "Add", "Save", "Delete", "History", "Search", "None", "Yes", "No", "Today", "Now",
