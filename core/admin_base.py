@@ -125,6 +125,31 @@ class WaarborgAdmin(PickerLabelMixin, admin.ModelAdmin):
             if callable(method) and not getattr(method, "boolean", False):
                 setattr(self, name, _readable_method(method))
 
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Whoever may only view a record does not see the form's input-only fields (a comment
+        to add), which would read as an English label over "None"."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        model_names = {f.name for f in self.model._meta.get_fields()}
+
+        def shown(name: Any) -> bool:
+            return not isinstance(name, str) or name in model_names or hasattr(self, name) or hasattr(self.model, name)
+
+        result = []
+        for title, options in fieldsets:
+            fields = []
+            for entry in options.get("fields", ()):
+                if isinstance(entry, list | tuple):
+                    kept = [name for name in entry if shown(name)]
+                    if kept:
+                        fields.append(tuple(kept))
+                elif shown(entry):
+                    fields.append(entry)
+            if fields:
+                result.append((title, {**options, "fields": fields}))
+        return result
+
     def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
         super().message_user(request, with_article(message, self.opts.verbose_name), *args, **kwargs)
 

@@ -181,3 +181,9 @@ def test_the_overall_history_takes_the_apis_filters(client_as, auditor, make_inc
     services = client.get("/admin/auditlog/logentry/", {"model": "organisation.service"}).content.decode()
     assert f"/admin/organisation/service/{service.pk}/change/" in services
     assert f"/admin/incidents/incident/{incident.pk}/change/" not in services
+
+
+def test_a_view_only_page_shows_no_input_only_field(client_as, auditor, make_incident):
+    incident = make_incident()
+    html = client_as(auditor).get(f"/admin/incidents/incident/{incident.pk}/change/").content.decode()
+    assert "None" not in html and "Comment" not in html
