@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from . import roles
 
@@ -59,9 +60,7 @@ class TwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self._must_verify(request):
             if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {"detail": "Tweestapsverificatie vereist / two-factor verification required"}, status=403
-                )
+                return JsonResponse({"detail": _("Tweestapsverificatie vereist")}, status=403)
             return redirect(f"{reverse('two_factor')}?next={request.get_full_path()}")
         return self.get_response(request)
 
@@ -78,7 +77,7 @@ def lockout_response(request: HttpRequest, original_response: Any = None, creden
     from django.shortcuts import render
 
     if request.path.startswith("/api/"):
-        message = "Te veel mislukte pogingen; probeer het later opnieuw / too many failed attempts, try again later"
+        message = _("Te veel mislukte pogingen; probeer het later opnieuw")
         return JsonResponse({"detail": message}, status=429)
     return render(request, "registration/locked_out.html", status=429)
 

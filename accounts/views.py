@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import segno
@@ -12,8 +13,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -64,12 +67,21 @@ def _next_url(request: HttpRequest) -> str:
     return target if safe else "/"
 
 
-def _verify(request: HttpRequest, token: str) -> bool:
+def _verify(request: HttpRequest, token: str) -> tuple[bool, int]:
+    """Whether a device accepts the code; if none did, the seconds to wait before the
+    throttled devices (django-otp doubles the wait after each wrong code) try again."""
+    wait = 0
     for device in devices_for_user(request.user, confirmed=True):
+        allowed, details = device.verify_is_allowed()
+        if not allowed:
+            until = (details or {}).get("locked_until")
+            if until is not None:
+                wait = max(wait, math.ceil((until - timezone.now()).total_seconds()), 1)
+            continue
         if device.verify_token(token.strip().replace(" ", "")):
             otp_login(request, device)
-            return True
-    return False
+            return True, 0
+    return False, wait
 
 
 @login_required
@@ -80,9 +92,18 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return _enrol(request)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if _verify(request, form.cleaned_data["token"]):
+        verified, wait = _verify(request, form.cleaned_data["token"])
+        if verified:
             return redirect(_next_url(request))
-        form.add_error("token", _("Deze code klopt niet of is al gebruikt."))
+        if wait:
+            message = ngettext(
+                "Te veel pogingen. Probeer het over %(seconds)d seconde opnieuw.",
+                "Te veel pogingen. Probeer het over %(seconds)d seconden opnieuw.",
+                wait,
+            ) % {"seconds": wait}
+            form.add_error("token", message)
+        else:
+            form.add_error("token", _("Deze code klopt niet of is al gebruikt."))
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)})
 
 

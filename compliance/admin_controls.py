@@ -527,7 +527,7 @@ class ControlCheckAdmin(RecordActionsMixin, ExportMixin, WaarborgAdmin):
     def assign_to_me(self, request: HttpRequest, queryset: QuerySet) -> None:
         def assign(check: ControlCheck) -> None:
             if check.status != CheckStatus.OPEN:
-                raise ValidationError(gettext("Alleen open controles / only open checks"))
+                raise ValidationError(gettext("Alleen open controles"))
             check.owner = request.user
             check.save()
 

@@ -177,7 +177,7 @@ def retire_control(control: Control, actor: Any, reason: str, on: date | None = 
     with transaction.atomic():
         control = Control.objects.select_for_update().get(pk=control.pk)
         if not control.active:
-            raise ValidationError(_("Deze maatregel is al buiten gebruik / already retired"))
+            raise ValidationError(_("Deze maatregel is al buiten gebruik"))
         if on < control.start_date:
             raise ValidationError({"on": _("De datum ligt vóór de ingangsdatum van de maatregel.")})
         control.active = False
@@ -239,22 +239,18 @@ def submit_check(
     here on they are the submitter's and stay as submitted. A control that requires
     evidence (the default) cannot have a check submitted without any."""
     if not can_submit(check, user):
-        raise PermissionDenied(_("U mag deze controle niet indienen / you may not submit this check"))
+        raise PermissionDenied(_("U mag deze controle niet indienen"))
     if result and result not in CheckResult.values:
-        raise ValidationError({"result": _("Onbekend resultaat / unknown result")})
+        raise ValidationError({"result": _("Onbekend resultaat")})
     with transaction.atomic():
         check = _locked(check)
         if check.status not in (CheckStatus.OPEN, CheckStatus.REJECTED):
-            raise ValidationError(
-                _("Alleen een open of afgekeurde controle kan worden ingediend / only open or rejected checks")
-            )
+            raise ValidationError(_("Alleen een open of afgekeurde controle kan worden ingediend"))
         result = result or check.result
         if result not in CheckResult.values:
-            raise ValidationError({"result": _("Geef het resultaat van de controle / result required")})
+            raise ValidationError({"result": _("Geef het resultaat van de controle")})
         if check.control.evidence_required and not check.evidence.exists():
-            raise ValidationError(
-                {"evidence": _("Voeg eerst bewijs toe; deze maatregel vereist bewijs / evidence required")}
-            )
+            raise ValidationError({"evidence": _("Voeg eerst bewijs toe; deze maatregel vereist bewijs")})
         check.status = CheckStatus.SUBMITTED
         check.result = result
         check.conclusion = conclusion or check.conclusion
@@ -269,12 +265,12 @@ def submit_check(
 
 def _review(check: ControlCheck, reviewer: Any) -> ControlCheck:
     if not reviewer.has_perm("compliance.review_controlcheck"):
-        raise PermissionDenied(_("U mag controles niet beoordelen / you may not review checks"))
+        raise PermissionDenied(_("U mag controles niet beoordelen"))
     check = _locked(check)
     if check.status != CheckStatus.SUBMITTED:
-        raise ValidationError(_("Alleen een ingediende controle kan worden beoordeeld / only submitted checks"))
+        raise ValidationError(_("Alleen een ingediende controle kan worden beoordeeld"))
     if reviewer.pk == check.submitted_by_id:
-        raise ValidationError(_("De beoordelaar mag niet de indiener zijn / the reviewer cannot be the submitter"))
+        raise ValidationError(_("De beoordelaar mag niet de indiener zijn"))
     return check
 
 
@@ -304,24 +300,12 @@ def accept_check(
         moment = _review_moment(check, at, late_reason) if at is not None else (now or timezone.now())
         if result and result != check.result:
             raise ValidationError(
-                {
-                    "result": _(
-                        "Het resultaat is van de indiener; keur af met een reden als u het er niet mee eens bent"
-                        " / the result is the submitter's: reject with a reason instead"
-                    )
-                }
+                {"result": _("Het resultaat is van de indiener; keur af met een reden als u het er niet mee eens bent")}
             )
         if check.result not in CheckResult.values:
-            raise ValidationError(
-                {"result": _("Zonder resultaat ingediend: keur af met een reden / submitted without a result")}
-            )
+            raise ValidationError({"result": _("Zonder resultaat ingediend: keur af met een reden")})
         if evidence_added_by(check, reviewer):
-            raise ValidationError(
-                _(
-                    "Wie bewijs bij deze controle heeft gevoegd, mag haar niet accepteren"
-                    " / whoever added evidence may not accept the check"
-                )
-            )
+            raise ValidationError(_("Wie bewijs bij deze controle heeft gevoegd, mag haar niet accepteren"))
         check.status = CheckStatus.ACCEPTED
         check.review_note = note.strip()
         check.reviewed_by = reviewer
@@ -352,7 +336,7 @@ def reject_check(
     """submitted → rejected, with the reviewer's reason. The owner may resubmit a rejected check.
     `at`: when the review really took place (default now; see core.moments.event_moment)."""
     if not (note or "").strip():
-        raise ValidationError({"note": _("Geef de reden van afkeuren / reason required")})
+        raise ValidationError({"note": _("Geef de reden van afkeuren")})
     with transaction.atomic():
         check = _review(check, reviewer)
         moment = _review_moment(check, at, late_reason) if at is not None else (now or timezone.now())

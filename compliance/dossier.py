@@ -67,9 +67,9 @@ def parse_period(date_from: str | None, date_to: str | None, today: date | None 
         start = date.fromisoformat(date_from) if date_from else date(today.year, 1, 1)
         end = date.fromisoformat(date_to) if date_to else today
     except ValueError:
-        raise DossierError(_("Ongeldige datum, gebruik JJJJ-MM-DD / invalid date, use YYYY-MM-DD")) from None
+        raise DossierError(_("Ongeldige datum, gebruik JJJJ-MM-DD")) from None
     if end < start:
-        raise DossierError(_("De einddatum ligt voor de begindatum / the end date is before the start date"))
+        raise DossierError(_("De einddatum ligt voor de begindatum"))
     return start, end
 
 
@@ -89,7 +89,7 @@ class Dossier:
             try:
                 found = Control.objects.get(pk=int(control))
             except (ValueError, Control.DoesNotExist):
-                raise DossierError(_("Onbekende maatregel / unknown control")) from None
+                raise DossierError(_("Onbekende maatregel")) from None
         return cls(found, start, end)
 
     @property
@@ -457,7 +457,7 @@ def deliver(user: Any, dossier: Dossier, fmt: str) -> Delivery:
     from core.exporters import start_async_export
 
     if fmt not in FORMATS:
-        raise DossierError(_("Onbekend formaat / unknown format: %(fmt)s") % {"fmt": fmt})
+        raise DossierError(_("Onbekend formaat: %(fmt)s") % {"fmt": fmt})
     if not dossier.is_small():
         url = start_async_export(
             user=user,

@@ -79,25 +79,22 @@ def check_upload(upload: Any) -> CheckedFile:
     size = getattr(upload, "size", None)
     limit = settings.EVIDENCE_MAX_BYTES
     if size is not None and size > limit:
-        raise ValidationError(_("Bestand te groot (max. %(max)s bytes) / file too large") % {"max": limit})
+        raise ValidationError(_("Bestand te groot (max. %(max)s bytes)") % {"max": limit})
     extension = PurePath(name).suffix.lower().lstrip(".")
     allowed = set(settings.EVIDENCE_ALLOWED_TYPES)
     if extension not in allowed:
         raise ValidationError(
-            _("Bestandstype .%(ext)s niet toegestaan; toegestaan: %(allowed)s / file type not allowed")
+            _("Bestandstype .%(ext)s niet toegestaan; toegestaan: %(allowed)s")
             % {"ext": extension or "?", "allowed": ", ".join(sorted(allowed))}
         )
     upload.seek(0)
     content = upload.read(limit + 1)
     if len(content) > limit:
-        raise ValidationError(_("Bestand te groot (max. %(max)s bytes) / file too large") % {"max": limit})
+        raise ValidationError(_("Bestand te groot (max. %(max)s bytes)") % {"max": limit})
     if not content:
-        raise ValidationError(_("Het bestand is leeg / the file is empty"))
+        raise ValidationError(_("Het bestand is leeg"))
     if extension not in detect_extensions(content):
-        raise ValidationError(
-            _("De inhoud past niet bij de extensie .%(ext)s / content does not match the extension")
-            % {"ext": extension}
-        )
+        raise ValidationError(_("De inhoud past niet bij de extensie .%(ext)s") % {"ext": extension})
     return CheckedFile(name, extension, KNOWN_TYPES[extension], content, hashlib.sha256(content).hexdigest())
 
 
@@ -119,12 +116,12 @@ def add_evidence(
     """Attach a file, a link or a note to a check. Everything is validated before the file
     is written; if the row cannot be stored the file is removed again."""
     if not can_submit(check, user):
-        raise PermissionDenied(_("U mag geen bewijs toevoegen aan deze controle / you may not add evidence here"))
+        raise PermissionDenied(_("U mag geen bewijs toevoegen aan deze controle"))
     if check.status == CheckStatus.ACCEPTED:
-        raise ValidationError(_("Een geaccepteerde controle en haar bewijs zijn alleen-lezen / check is read-only"))
+        raise ValidationError(_("Een geaccepteerde controle en haar bewijs zijn alleen-lezen"))
     kind = _kind(upload, url, note)
     if supersedes is not None and (supersedes.check_obj_id != check.pk or not supersedes.is_current):
-        raise ValidationError({"supersedes": _("Vervang de laatste versie van bewijs bij deze controle / not current")})
+        raise ValidationError({"supersedes": _("Vervang de laatste versie van bewijs bij deze controle")})
     checked = check_upload(upload) if kind == Evidence.Kind.FILE else None
     evidence = Evidence(
         check_obj=check,
@@ -159,7 +156,7 @@ def _kind(upload: Any, url: str, note: str) -> str:
     options = ((Evidence.Kind.FILE, upload), (Evidence.Kind.LINK, url), (Evidence.Kind.NOTE, note))
     given = [kind for kind, value in options if value]
     if len(given) != 1:
-        raise ValidationError(_("Geef precies één van: bestand, link of notitie / give one of file, link, note"))
+        raise ValidationError(_("Geef precies één van: bestand, link of notitie"))
     return given[0]
 
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import Framework, Requirement
+from core.history import channel
 
 REQUIREMENT_FIELDS = (
     "ref_id",
@@ -62,7 +63,7 @@ class FrameworkImportError(Exception):
     def __init__(self, errors: list[str]) -> None:
         if len(errors) > MAX_ERRORS:
             more = len(errors) - MAX_ERRORS
-            errors = [*errors[:MAX_ERRORS], f"… en nog {more} / and {more} more"]
+            errors = [*errors[:MAX_ERRORS], f"… en nog {more}"]
         super().__init__("\n".join(errors))
         self.errors = errors
 
@@ -70,7 +71,7 @@ class FrameworkImportError(Exception):
 def shown(value: Any) -> str:
     """A value from the file as an error message may show it: cut short, never whole."""
     if isinstance(value, list):
-        return "<lijst / list>"
+        return "<lijst>"
     if isinstance(value, dict):
         return "<mapping>"
     text = _UNSTORABLE.sub("?", value if isinstance(value, str) else repr(value))
@@ -111,7 +112,7 @@ class _Validator:
         self.errors: list[str] = []
 
     def error(self, where: str, field_name: str, problem: str) -> None:
-        self.errors.append(f"{where}: veld '{field_name}' / field '{field_name}': {problem}")
+        self.errors.append(f"{where}: veld '{field_name}': {problem}")
 
     def text(
         self, where: str, data: dict[str, Any], key: str, required: bool = False, max_length: int | None = None
@@ -122,15 +123,15 @@ class _Validator:
         try:
             value = _text(raw)
         except TypeError:
-            self.error(where, key, "moet tekst zijn / must be text")
+            self.error(where, key, "moet tekst zijn")
             return ""
         except ValueError:
-            self.error(where, key, "bevat een ongeldig teken / contains a character that cannot be stored")
+            self.error(where, key, "bevat een ongeldig teken")
             return ""
         if required and not value:
-            self.error(where, key, "ontbreekt / missing")
+            self.error(where, key, "ontbreekt")
         if max_length is not None and len(value) > max_length:
-            self.error(where, key, f"langer dan {max_length} tekens / longer than {max_length} characters")
+            self.error(where, key, f"langer dan {max_length} tekens")
             return value[:max_length]
         return value
 
@@ -180,21 +181,21 @@ class _FrameworkLoader(yaml.SafeLoader):
 def parse(source: str | bytes) -> dict[str, Any]:
     limit = int(getattr(settings, "FRAMEWORK_MAX_BYTES", DEFAULT_MAX_BYTES))
     if len(source) > limit:
-        raise FrameworkImportError([f"Het bestand is groter dan {limit} bytes / the file is larger than {limit} bytes"])
+        raise FrameworkImportError([f"Het bestand is groter dan {limit} bytes"])
     loader = None
     try:
         loader = _FrameworkLoader(source)  # reads (and decodes) the start of the file already
         loader.max_depth = int(getattr(settings, "FRAMEWORK_MAX_DEPTH", DEFAULT_MAX_DEPTH))
         document = loader.get_single_data()
     except yaml.YAMLError as exc:
-        raise FrameworkImportError([f"Geen geldige YAML / invalid YAML: {shown_error(exc)}"]) from None
+        raise FrameworkImportError([f"Geen geldige YAML: {shown_error(exc)}"]) from None
     except RecursionError:  # a safety net; the depth limit stops well before this
-        raise FrameworkImportError(["Het bestand is te diep genest / the file is nested too deeply"]) from None
+        raise FrameworkImportError(["Het bestand is te diep genest"]) from None
     finally:
         if loader is not None:
             loader.dispose()
     if not isinstance(document, dict):
-        raise FrameworkImportError(["Het bestand is geen framework-library / not a framework library"])
+        raise FrameworkImportError(["Het bestand is geen framework-library"])
     return document
 
 
@@ -209,11 +210,11 @@ def validate(document: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, A
     v = _Validator()
     framework = (document.get("objects") or {}).get("framework") if isinstance(document.get("objects"), dict) else None
     if not isinstance(framework, dict):
-        raise FrameworkImportError(["bibliotheek / library: veld 'objects.framework' ontbreekt / missing"])
+        raise FrameworkImportError(["bibliotheek: veld 'objects.framework' ontbreekt"])
     fields = _framework_fields(v, document, framework)
     raw_nodes = framework.get("requirement_nodes")
     if not isinstance(raw_nodes, list) or not raw_nodes:
-        v.error("framework", "requirement_nodes", "moet een niet-lege lijst zijn / must be a non-empty list")
+        v.error("framework", "requirement_nodes", "moet een niet-lege lijst zijn")
         raise FrameworkImportError(v.errors)
     nodes: list[dict[str, Any]] = []
     seen: dict[str, dict[str, Any]] = {}
@@ -229,15 +230,15 @@ def validate(document: dict[str, Any]) -> tuple[dict[str, Any], list[dict[str, A
 
 def _framework_fields(v: _Validator, document: dict[str, Any], framework: dict[str, Any]) -> dict[str, Any]:
     where = "framework"
-    library = "bibliotheek / library"
+    library = "bibliotheek"
     version = document.get("version", 1)
     if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version <= MAX_VERSION:
-        v.error(library, "version", "moet een geheel getal zijn / must be a whole number")
+        v.error(library, "version", "moet een geheel getal zijn")
         version = 0
     groups = {}
     definitions = framework.get("implementation_groups_definition") or []
     if not isinstance(definitions, list):
-        v.error(where, "implementation_groups_definition", "moet een lijst zijn / must be a list")
+        v.error(where, "implementation_groups_definition", "moet een lijst zijn")
         definitions = []
     for number, group in enumerate(definitions, start=1):
         if isinstance(group, dict) and group.get("ref_id"):
@@ -261,16 +262,16 @@ def _framework_fields(v: _Validator, document: dict[str, Any], framework: dict[s
 
 def _node(v: _Validator, index: int, raw: Any, seen: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     if not isinstance(raw, dict):
-        v.errors.append(f"knoop {index} / node {index}: geen mapping / not a mapping")
+        v.errors.append(f"knoop {index}: geen mapping")
         return None
     urn = raw.get("urn")
-    where = f"knoop {index} / node {index} ({shown(urn) if urn else '?'})"
+    where = f"knoop {index} ({shown(urn) if urn else '?'})"
     if not isinstance(urn, str) or not urn.strip():
-        v.error(where, "urn", "ontbreekt of is geen tekst / missing or not text")
+        v.error(where, "urn", "ontbreekt of is geen tekst")
         return None
     urn = v.value(where, "urn", urn, max_length=255)
     if urn in seen:
-        v.error(where, "urn", "komt dubbel voor / duplicate")
+        v.error(where, "urn", "komt dubbel voor")
     node: dict[str, Any] = {"urn": urn, "position": index}
     node["ref_id"] = v.text(where, raw, "ref_id", max_length=100)
     node["name"] = v.text(where, raw, "name", max_length=500)
@@ -278,26 +279,26 @@ def _node(v: _Validator, index: int, raw: Any, seen: dict[str, dict[str, Any]]) 
     node["name_nl"] = v.dutch(where, raw, "name", max_length=500)
     node["description_nl"] = v.dutch(where, raw, "description")
     if not (node["name"] or node["description"] or node["name_nl"] or node["description_nl"]):
-        v.error(where, "name", "naam of omschrijving ontbreekt / name or description missing")
+        v.error(where, "name", "naam of omschrijving ontbreekt")
     assessable = raw.get("assessable", False)
     if not isinstance(assessable, bool):
-        v.error(where, "assessable", "moet true of false zijn / must be true or false")
+        v.error(where, "assessable", "moet true of false zijn")
     node["assessable"] = assessable is True
     parent_urn = raw.get("parent_urn")
     if parent_urn is not None and not isinstance(parent_urn, str):
-        v.error(where, "parent_urn", "moet tekst zijn / must be text")
+        v.error(where, "parent_urn", "moet tekst zijn")
         parent_urn = None
     elif parent_urn is not None and parent_urn not in seen:
-        v.error(where, "parent_urn", "verwijst niet naar een eerdere knoop / does not name an earlier node")
+        v.error(where, "parent_urn", "verwijst niet naar een eerdere knoop")
     node["parent_urn"] = parent_urn
     depth = raw.get("depth", (seen[parent_urn]["depth"] + 1) if parent_urn in seen else 1)
     if isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_DEPTH_VALUE:
-        v.error(where, "depth", "moet een geheel getal vanaf 1 zijn / must be a whole number from 1")
+        v.error(where, "depth", "moet een geheel getal vanaf 1 zijn")
         depth = 1
     node["depth"] = depth
     groups = raw.get("implementation_groups") or []
     if not isinstance(groups, list) or not all(isinstance(g, str) and not _UNSTORABLE.search(g) for g in groups):
-        v.error(where, "implementation_groups", "moet een lijst van teksten zijn / must be a list of strings")
+        v.error(where, "implementation_groups", "moet een lijst van teksten zijn")
         groups = []
     node["implementation_groups"] = groups
     return node
@@ -312,7 +313,7 @@ def import_framework(source: str | bytes | Path | IO[Any]) -> ImportReport:
     elif hasattr(source, "read"):
         source = source.read(limit + 1)  # never more than one byte beyond the limit
     fields, nodes = validate(parse(source))  # type: ignore[arg-type]
-    with transaction.atomic():
+    with transaction.atomic(), channel("import"):
         return _apply(fields, nodes)
 
 
@@ -324,7 +325,7 @@ def _apply(fields: dict[str, Any], nodes: list[dict[str, Any]]) -> ImportReport:
         report.old_version = framework.version
         if fields["version"] < framework.version:
             raise FrameworkImportError(
-                [f"versie {fields['version']} is ouder dan de geïmporteerde versie {framework.version} / older version"]
+                [f"versie {fields['version']} is ouder dan de geïmporteerde versie {framework.version}"]
             )
     framework = report.framework
     if report.created or any(getattr(framework, k) != v for k, v in fields.items()):

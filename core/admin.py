@@ -2,8 +2,11 @@
 
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.contrib import admin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 
 from core.admin_base import ReadOnlyAdmin
 from core.admin_export import ExportMixin
@@ -43,3 +46,48 @@ class ReminderAdmin(ExportMixin, ReadOnlyAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [f.name for f in self.model._meta.fields]
+
+
+if admin.site.is_registered(LogEntry):
+    admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class HistoryAdmin(ReadOnlyAdmin):
+    """Every history record, newest first, as readable as an object's own history page."""
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        from core.history_page import history_page
+
+        if not self.has_view_or_change_permission(request):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Geschiedenis van alle wijzigingen"),
+            "subtitle": None,
+            "opts": self.opts,
+            **history_page(request, self._filtered(request), with_subject=True),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/waarborg/history.html", context)
+
+    @staticmethod
+    def _filtered(request: HttpRequest) -> Any:
+        """The API's history filters (`model=app.model`, `object`, `username`, `since`, ...)
+        work here too; an invalid filter shows nothing rather than everything."""
+        from core.filters import HistoryFilter
+
+        query = request.GET.copy()
+        query.pop("page", None)
+        if not query:
+            return LogEntry.objects.all()
+        filtered = HistoryFilter(query, queryset=LogEntry.objects.all())
+        return filtered.qs if filtered.is_valid() else LogEntry.objects.none()
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
+        from django.http import Http404
+
+        raise Http404

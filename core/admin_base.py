@@ -1,14 +1,21 @@
 """The admin base every app's ModelAdmin derives from."""
 
+import functools
+import re
 from collections.abc import Callable
 from typing import Any
 
-from auditlog.mixins import AuditlogHistoryAdminMixin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from .filters import MAX_YEAR, MIN_YEAR
 from .pickers import field_choice_label, list_column
@@ -41,15 +48,143 @@ class PickerLabelMixin:
         return [list_column(self.model, name) for name in names]  # type: ignore[attr-defined]
 
 
-class WaarborgAdmin(PickerLabelMixin, AuditlogHistoryAdminMixin, admin.ModelAdmin):
-    """The admin's "History" button shows the full change history (admin, API and
-    tasks alike), not only changes made through the admin."""
+# Head nouns that take "het" (het incident, het datalek, het bewijs, het actiepunt, ...).
+HET_NOUNS = (
+    "incident",
+    "datalek",
+    "bewijs",
+    "document",
+    "punt",
+    "onderzoek",
+    "kader",
+    "antwoord",
+    "doel",
+    "recht",
+    "risico",
+    "account",
+    "register",
+    "apparaat",
+    "verslag",
+    "besluit",
+    "advies",
+)
 
-    auditlog_history_per_page = 50
+
+def takes_het(verbose_name: Any) -> bool:
+    """Whether a model's (Dutch) name takes "het": its head noun, the last word before any
+    parenthesis, ends in one of HET_NOUNS."""
+    name = re.sub(r"\s*\(.*\)\s*$", "", str(verbose_name)).strip().lower()
+    head = re.split(r"[\s-]", name)[-1] if name else ""
+    return head.endswith(HET_NOUNS)
+
+
+def with_article(message: Any, verbose_name: Any) -> str:
+    """Django's Dutch admin messages say "De {name} ...": "Het incident", not "De incident"."""
+    text = str(message)
+    if not translation.get_language() or not translation.get_language().startswith("nl"):
+        return text
+    if not takes_het(verbose_name):
+        return text
+    name = str(verbose_name)
+    return re.sub(rf"(^|[.!?] )De {re.escape(name)}\b", rf"\1Het {name}", text).replace(f" de {name} ", f" het {name} ")
+
+
+def readable(value: Any) -> Any:
+    """What a computed admin field shows: moments and dates formatted, "—" for nothing.
+    (Django's readonly fields show a method's value as str(): ISO moments and "None".)"""
+    from datetime import date, datetime
+
+    from .formatting import EMPTY, day, moment
+
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        return moment(value)
+    if isinstance(value, date):
+        return day(value)
+    return value
+
+
+def _readable_method(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    @functools.wraps(method)
+    def wrapper(obj: Any) -> Any:
+        return readable(method(obj))
+
+    return wrapper
+
+
+class WaarborgAdmin(PickerLabelMixin, admin.ModelAdmin):
+    """The admin's "Geschiedenis" button shows the full change history (admin, API, tasks
+    and imports alike), readable: see core/history_page.py."""
+
     list_per_page = 50
+    empty_value_display = "—"
+
+    def __init__(self, model: Any, admin_site: Any) -> None:
+        super().__init__(model, admin_site)
+        # computed readonly fields (admin methods) show local, formatted moments and "—"
+        names = set(self.readonly_fields)
+        for _title, options in self.fieldsets or ():
+            for entry in options.get("fields", ()):
+                names.update(entry if isinstance(entry, list | tuple) else [entry])
+        model_fields = {f.name for f in model._meta.get_fields()}
+        for name in names:
+            if not isinstance(name, str) or name in model_fields:
+                continue
+            method = getattr(self, name, None)
+            if callable(method) and not getattr(method, "boolean", False):
+                setattr(self, name, _readable_method(method))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        """Whoever may only view a record does not see the form's input-only fields (a comment
+        to add), which would read as an English label over "None"."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        model_names = {f.name for f in self.model._meta.get_fields()}
+
+        def shown(name: Any) -> bool:
+            return not isinstance(name, str) or name in model_names or hasattr(self, name) or hasattr(self.model, name)
+
+        result = []
+        for title, options in fieldsets:
+            fields = []
+            for entry in options.get("fields", ()):
+                if isinstance(entry, list | tuple):
+                    kept = [name for name in entry if shown(name)]
+                    if kept:
+                        fields.append(tuple(kept))
+                elif shown(entry):
+                    fields.append(entry)
+            if fields:
+                result.append((title, {**options, "fields": fields}))
+        return result
+
+    def message_user(self, request: HttpRequest, message: Any, *args: Any, **kwargs: Any) -> None:
+        super().message_user(request, with_article(message, self.opts.verbose_name), *args, **kwargs)
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> HttpResponse:
-        return self.auditlog_history_view(request, object_id, extra_context)
+        from .history_page import history_page
+
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        entries = LogEntry.objects.get_for_object(obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Geschiedenis van %(object)s") % {"object": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "module_name": str(capfirst(self.opts.verbose_name_plural)),
+            **history_page(request, entries, with_subject=False),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/waarborg/history.html", context)
 
 
 class ReadOnlyAdmin(WaarborgAdmin):

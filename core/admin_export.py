@@ -153,7 +153,7 @@ def admin_source(name: str, user: Any, params: dict[str, list[str]]) -> QuerySet
         None,
     )
     if not isinstance(model_admin, ExportMixin):
-        raise LookupError(f"Geen exporteerbare lijst / no exportable list: {name}")
+        raise LookupError(f"Geen exporteerbare lijst: {name}")
     query = QueryDict(mutable=True)
     selected = params.get("pk__in")
     for key, values in params.items():

@@ -53,6 +53,7 @@ from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -149,7 +150,7 @@ def get_dialect(name: str | None) -> CsvDialect:
         return DIALECTS[key]
     except KeyError:
         raise UnknownDialect(
-            f"Onbekend CSV-dialect {key[:40]!r}; kies nl of rfc4180 / unknown CSV dialect; use nl or rfc4180"
+            gettext("Onbekend CSV-dialect %(name)r; kies nl of rfc4180.") % {"name": key[:40]}
         ) from None
 
 
@@ -564,7 +565,7 @@ def get_exporter(name: str) -> ExporterFactory:
     try:
         return _registry[name]
     except KeyError:
-        raise LookupError(f"Onbekende export / unknown export: {name}") from None
+        raise LookupError(f"Onbekende export: {name}") from None
 
 
 def exporters() -> dict[str, ExporterFactory]:
@@ -589,7 +590,7 @@ def resolve_source(kind: str, name: str, user: Any, params: dict[str, list[str]]
     try:
         return _sources[kind](name, user, params)
     except KeyError:
-        raise LookupError(f"Onbekende exportbron / unknown export source: {kind}") from None
+        raise LookupError(f"Onbekende exportbron: {kind}") from None
 
 
 # An export too large for a request is handed to this; it returns the URL of the job.
@@ -610,7 +611,7 @@ def start_async_export(
 ) -> str:
     """Queue an export to run in the background; return the URL where its progress is shown."""
     if not _async_handler:
-        raise ExportTooLarge(f"Te veel rijen ({total}) voor een directe export / too many rows for a direct export")
+        raise ExportTooLarge(f"Te veel rijen ({total}) voor een directe export")
     return _async_handler[0](
         user=user, kind=kind, name=name, params=params, fmt=fmt, total=total, description=description
     )
@@ -625,7 +626,7 @@ def export_response(
     """Stream the export: CSV and JSON lines as they are produced, XLSX from a temporary file.
     `dialect` is the CSV's (`DIALECTS`; check it with `get_dialect` first for a 400)."""
     if fmt not in FORMATS:
-        raise ValueError(f"Onbekend formaat / unknown format: {fmt}")
+        raise ValueError(f"Onbekend formaat: {fmt}")
     get_dialect(dialect)
     filename = exporter.filename(fmt)
     if fmt == "xlsx":

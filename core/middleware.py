@@ -1,4 +1,5 @@
-"""Middleware of the platform: refuse a query string that no database could store."""
+"""Middleware of the platform: refuse a query string that no database could store; note
+through what a request changes records (the history's channel)."""
 
 import re
 from collections.abc import Callable
@@ -35,3 +36,23 @@ class QueryStringGuardMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class HistoryChannelMiddleware:
+    """Changes made during a request are recorded as made through the admin, the API or the
+    website (core.history.channel)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from core.history import channel
+
+        if request.path.startswith("/api/"):
+            via = "api"
+        elif request.path.startswith("/admin/"):
+            via = "admin"
+        else:
+            via = "web"
+        with channel(via):
+            return self.get_response(request)

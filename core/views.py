@@ -41,11 +41,12 @@ def server_error(request: HttpRequest) -> HttpResponse:
     import sys
 
     from django.db import InterfaceError, OperationalError
+    from django.utils.translation import gettext
     from django.views.defaults import server_error as default_server_error
 
     if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return default_server_error(request)
-    message = "De database is tijdelijk niet bereikbaar / the database is temporarily unavailable"
+    message = gettext("De database is tijdelijk niet bereikbaar")
     headers = {"Retry-After": "30"}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=503, headers=headers)

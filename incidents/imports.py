@@ -27,7 +27,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from core.history import record_bulk_change
+from core.history import channel, record_bulk_change
 from core.models import log_event
 from core.moments import is_future
 
@@ -98,7 +98,7 @@ class RowProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"rij/row {self.row}: {self.message}"
+        return f"rij {self.row}: {self.message}"
 
 
 @dataclass
@@ -141,7 +141,7 @@ def _read_csv(content: bytes) -> tuple[list[str], Iterator[tuple[int, list[Any]]
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError("Het bestand is geen UTF-8-tekst / the file is not UTF-8 text") from None
+        raise ValidationError("Het bestand is geen UTF-8-tekst") from None
     first_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first_line.count)
     reader = _checked(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
@@ -159,12 +159,12 @@ def _checked(reader: Iterator[list[str]]) -> Iterator[list[str]]:
         except StopIteration:
             return
         except csv.Error as error:
-            raise ValidationError(f"Onleesbare CSV-regel / unreadable CSV line: {error}") from None
+            raise ValidationError(f"Onleesbare CSV-regel: {error}") from None
         yield values
 
 
-XLSX_INVALID = "Het bestand is geen geldig XLSX-bestand / the file is not a valid XLSX file"
-XLSX_DAMAGED = "Het XLSX-bestand is beschadigd of afgebroken / the XLSX file is damaged or truncated"
+XLSX_INVALID = "Het bestand is geen geldig XLSX-bestand"
+XLSX_DAMAGED = "Het XLSX-bestand is beschadigd of afgebroken"
 # The header is read up to this column; a column further right has no name anyone reads.
 XLSX_HEADER_MAX_COLUMNS = 200
 
@@ -184,7 +184,7 @@ def _read_xlsx(
     except Exception:  # openpyxl raises many kinds for a damaged file
         raise ValidationError(XLSX_INVALID) from None
     if not sheets:
-        raise ValidationError("Het XLSX-bestand heeft geen werkblad / the XLSX file has no worksheet")
+        raise ValidationError("Het XLSX-bestand heeft geen werkblad")
     sheet = sheets[0]
     sheet.reset_dimensions()
     first = _xlsx_lines(sheet.iter_rows(min_row=1, max_row=1, max_col=XLSX_HEADER_MAX_COLUMNS, values_only=True))
@@ -230,7 +230,7 @@ def _columns(header: list[str], aliases: dict[str, str], required: Iterable[str]
             positions[aliases[key]] = index
     missing = [name for name in required if name not in positions]
     if missing:
-        raise ValidationError(f"Kolom ontbreekt / missing column: {', '.join(missing)}")
+        raise ValidationError(f"Kolom ontbreekt: {', '.join(missing)}")
     return positions
 
 
@@ -255,11 +255,11 @@ def parse_moment(value: Any, column: str) -> datetime:
         text = _text(value)
         moment = _parse_text_moment(text)
         if moment is None:
-            raise ValueError(f"ongeldige datum in {column}: ‘{text}’ / invalid date in {column}")
+            raise ValueError(f"ongeldige datum in {column}: ‘{text}’")
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if is_future(moment):
-        raise ValueError(f"datum in de toekomst in {column} / date in the future in {column}")
+        raise ValueError(f"datum in de toekomst in {column}")
     return moment
 
 
@@ -284,7 +284,7 @@ def parse_bool(value: Any, column: str) -> bool:
         return True
     if text in FALSE_WORDS:
         return False
-    raise ValueError(f"ja of nee verwacht in {column}: ‘{text}’ / expected yes or no in {column}")
+    raise ValueError(f"ja of nee verwacht in {column}: ‘{text}’")
 
 
 def _cell(values: list[Any], positions: dict[str, int], name: str) -> Any:
@@ -301,24 +301,21 @@ def parse_takedown(values: list[Any], positions: dict[str, int]) -> PhishingTake
     try:
         normalised = normalise_url(url)
     except ValidationError:
-        raise ValueError(f"ongeldige URL ‘{url[:200]}’ / invalid URL") from None
+        raise ValueError(f"ongeldige URL ‘{url[:200]}’") from None
     outcome_text = _text(_cell(values, positions, "outcome")).lower()
     outcome = OUTCOME_ALIASES.get(outcome_text)
     if outcome is None:
-        raise ValueError(
-            f"onbekend resultaat ‘{outcome_text}’ / unknown outcome "
-            f"(toegestaan/allowed: {', '.join(TakedownOutcome.values)})"
-        )
+        raise ValueError(f"onbekend resultaat ‘{outcome_text}’ (toegestaan: {', '.join(TakedownOutcome.values)})")
     kind = KIND_ALIASES.get(_text(_cell(values, positions, "kind")).lower())
     if kind is None:
-        raise ValueError("soort moet website of app zijn / kind must be website or app")
+        raise ValueError("soort moet website of app zijn")
     reported_at = parse_moment(_cell(values, positions, "reported_at"), "reported_at")
     raw_taken_down = _cell(values, positions, "taken_down_at")
     taken_down_at = parse_moment(raw_taken_down, "taken_down_at") if _text(raw_taken_down) else None
     if outcome == TakedownOutcome.TAKEN_OFFLINE and taken_down_at is None:
-        raise ValueError("taken_down_at ontbreekt bij offline gehaald / taken_down_at missing for taken offline")
+        raise ValueError("taken_down_at ontbreekt bij offline gehaald")
     if taken_down_at and taken_down_at < reported_at:
-        raise ValueError("taken_down_at ligt vóór reported_at / taken_down_at is before reported_at")
+        raise ValueError("taken_down_at ligt vóór reported_at")
     return PhishingTakedown(
         url=url[:2000],
         normalised_url=normalised,
@@ -432,15 +429,10 @@ def parse_fraud_removal(values: list[Any], positions: dict[str, int]) -> FraudAc
     try:
         pseudonym = pseudonymise_account(_text(_cell(values, positions, "account_number")))
     except ValueError:
-        raise ValueError(
-            "ongeldig accountnummer (6 tot 12 cijfers) / invalid account number (6 to 12 digits)"
-        ) from None
+        raise ValueError("ongeldig accountnummer (6 tot 12 cijfers)") from None
     reason = _text(_cell(values, positions, "reason")).lower()
     if reason not in FraudReason.values:
-        raise ValueError(
-            f"onbekende redencode ‘{reason}’ / unknown reason code "
-            f"(toegestaan/allowed: {', '.join(FraudReason.values)})"
-        )
+        raise ValueError(f"onbekende redencode ‘{reason}’ (toegestaan: {', '.join(FraudReason.values)})")
     return FraudAccountRemoval(
         pseudonym=pseudonym,
         reason=reason,
@@ -542,13 +534,9 @@ def _drop_duplicates(
     for number, obj in parsed:
         k = key(obj)
         if k in in_database:
-            report.duplicates.append(RowProblem(number, "al geregistreerd, overgeslagen / already registered, skipped"))
+            report.duplicates.append(RowProblem(number, "al geregistreerd, overgeslagen"))
         elif k in first_row:
-            report.duplicates.append(
-                RowProblem(
-                    number, f"dubbel met rij {first_row[k]}, overgeslagen / duplicate of row {first_row[k]}, skipped"
-                )
-            )
+            report.duplicates.append(RowProblem(number, f"dubbel met rij {first_row[k]}, overgeslagen"))
         else:
             first_row[k] = number
             fresh.append(obj)
@@ -657,6 +645,7 @@ def import_file(kind: str, handle: IO[bytes], file_name: str, actor: Any = None)
     content = handle.read()
     if len(content) > settings.INCIDENTS_IMPORT_MAX_BYTES:
         report = ImportReport(kind=kind)
-        report.errors.append(RowProblem(0, "bestand is te groot / file is too large"))
+        report.errors.append(RowProblem(0, "bestand is te groot"))
         raise ImportRefused(report)
-    return IMPORTERS[kind](content, file_name, actor)
+    with channel("import"):
+        return IMPORTERS[kind](content, file_name, actor)

@@ -22,5 +22,9 @@ class CappedCountPaginator(Paginator):
         return self.object_list[: limit + 1].count()
 
     @property
+    def limit(self) -> int:
+        return settings.INCIDENTS_ADMIN_COUNT_LIMIT
+
+    @property
     def capped(self) -> bool:
-        return self.count > settings.INCIDENTS_ADMIN_COUNT_LIMIT
+        return self.count > self.limit

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from compliance.models import FollowUpAction
+from core import formatting
 from core.models import log_event
 from core.moments import event_details, event_moment
 from organisation.models import Service
@@ -70,7 +71,7 @@ def transition(
         if at is not None:
             text = gettext_lazy("Tijdstip %(field)s opgegeven: %(at)s. Reden: %(reason)s") % {
                 "field": Incident._meta.get_field(STAMPED[status]).verbose_name,
-                "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+                "at": formatting.moment(at),
                 "reason": reason.strip(),
             }
             add_comment(incident, str(text), actor)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.admin_base import WaarborgAdmin, figure_year_filter
 from core.admin_export import ExportMixin
 from core.moments import event_moment
@@ -271,7 +272,7 @@ class DPIAForm(forms.ModelForm):
         if not step:
             return data
         if self.instance.pk is None:
-            raise ValidationError(_("Sla de DPIA eerst op / save the DPIA first"))
+            raise ValidationError(_("Sla de DPIA eerst op"))
         on = data.get("step_date") or timezone.localdate()
         checks = {
             "to_review": lambda: dpias.validate_move(self.instance, DPIA.Status.IN_REVIEW),
@@ -497,7 +498,7 @@ class DataBreachForm(forms.ModelForm):
         data = super().clean()
         report_at, reasons = data.get("report_at"), (data.get("not_report_reasons") or "").strip()
         if report_at and reasons:
-            raise ValidationError(_("Kies: melden óf niet melden / report or decide not to, not both"))
+            raise ValidationError(_("Kies: melden óf niet melden"))
         if report_at:
             breach = self.instance
             breach.aware_at = data.get("aware_at") or breach.aware_at
@@ -514,7 +515,7 @@ class DataBreachForm(forms.ModelForm):
                 for field, errors in exc.message_dict.items():
                     self.add_error(mapping.get(field), errors)
         elif reasons and (self.instance.reported_to_ap_at or self.instance.not_reported_decided_at):
-            raise ValidationError(_("Over melden is al besloten / already decided"))
+            raise ValidationError(_("Over melden is al besloten"))
         return data
 
 
@@ -549,7 +550,7 @@ def breach_actions(breach: DataBreach) -> list[RecordAction]:
     remaining = breach.seconds_remaining()
     clock = [
         _("Uiterste meldtermijn: %(deadline)s (%(left)s).")
-        % {"deadline": timezone.localtime(breach.deadline).strftime("%Y-%m-%d %H:%M"), "left": countdown(remaining)}
+        % {"deadline": formatting.moment(breach.deadline), "left": countdown(remaining)}
     ]
     return [
         RecordAction(
@@ -887,16 +888,16 @@ class RegistrationForm(forms.ModelForm):
                 self.add_error(None, error)
                 return data
             if session.starts_at <= data["moment"]:
-                self.add_error("moment", _("De sessie was op dat moment al begonnen / the session had already started"))
+                self.add_error("moment", _("De sessie was op dat moment al begonnen"))
         if self.instance.pk is None and session and user:
             if (
                 Registration.objects.filter(session=session, user=user)
                 .exclude(status=Registration.Status.CANCELLED)
                 .exists()
             ):
-                raise ValidationError(_("Al ingeschreven voor deze sessie / already registered for this session"))
+                raise ValidationError(_("Al ingeschreven voor deze sessie"))
             if workshops.registered_count(session) >= session.capacity:
-                raise ValidationError(_("Deze sessie is vol / this session is full"))
+                raise ValidationError(_("Deze sessie is vol"))
         return data
 
 

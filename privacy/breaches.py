@@ -18,34 +18,22 @@ from .models.breaches import notification_deadline
 
 def _check_open(breach: DataBreach) -> None:
     if breach.reported_to_ap_at:
-        raise ValidationError(_("Dit datalek is al gemeld bij de AP / already reported"))
+        raise ValidationError(_("Dit datalek is al gemeld bij de AP"))
     if breach.not_reported_decided_at:
-        raise ValidationError(_("Er is al besloten dit datalek niet te melden / already decided not to report"))
+        raise ValidationError(_("Er is al besloten dit datalek niet te melden"))
 
 
 def validate_report(breach: DataBreach, at: datetime, reference: str, late_reason: str = "") -> None:
     """Raise a ValidationError naming the field when the notification cannot be recorded."""
     _check_open(breach)
     if at < breach.aware_at:
-        raise ValidationError(
-            {
-                "reported_to_ap_at": _(
-                    "De melding kan niet vóór het moment van bekend worden liggen / report before aware"
-                )
-            }
-        )
+        raise ValidationError({"reported_to_ap_at": _("De melding kan niet vóór het moment van bekend worden liggen")})
     if at > timezone.now():
-        raise ValidationError({"reported_to_ap_at": _("De melding ligt in de toekomst / report in the future")})
+        raise ValidationError({"reported_to_ap_at": _("De melding ligt in de toekomst")})
     if not reference.strip():
-        raise ValidationError({"ap_reference": _("Vul het meldnummer van de AP in / AP reference required")})
+        raise ValidationError({"ap_reference": _("Vul het meldnummer van de AP in")})
     if at > breach.deadline and not late_reason.strip():
-        raise ValidationError(
-            {
-                "late_reason": _(
-                    "Na 72 uur gemeld: geef de reden van de vertraging (Art. 33 lid 1) / reason for delay required"
-                )
-            }
-        )
+        raise ValidationError({"late_reason": _("Na 72 uur gemeld: geef de reden van de vertraging (Art. 33 lid 1)")})
 
 
 @transaction.atomic
@@ -70,7 +58,7 @@ def decide_not_to_report(breach: DataBreach, reasons: str, actor: Any = None, at
     breach = DataBreach.objects.select_for_update().get(pk=breach.pk)
     _check_open(breach)
     if not reasons.strip():
-        raise ValidationError({"not_reported_reasons": _("Geef de redenen om niet te melden / reasons required")})
+        raise ValidationError({"not_reported_reasons": _("Geef de redenen om niet te melden")})
     breach.not_reported_decided_at = at or timezone.now()
     breach.not_reported_reasons = reasons.strip()
     breach.save()
@@ -95,32 +83,24 @@ def correct_reported_facts(
     the old and new values) and, as every save, in the change history."""
     breach = DataBreach.objects.select_for_update().get(pk=breach.pk)
     if breach.reported_to_ap_at is None:
-        raise ValidationError(
-            _("Dit datalek is nog niet gemeld; wijzig de gegevens gewoon / not reported yet, edit it instead")
-        )
+        raise ValidationError(_("Dit datalek is nog niet gemeld; wijzig de gegevens gewoon"))
     if not (reason or "").strip():
-        raise ValidationError({"reason": _("Geef de reden van de correctie / reason required")})
+        raise ValidationError({"reason": _("Geef de reden van de correctie")})
     new = {
         "aware_at": aware_at or breach.aware_at,
         "reported_to_ap_at": reported_to_ap_at or breach.reported_to_ap_at,
     }
     changes = {name: [getattr(breach, name), value] for name, value in new.items() if getattr(breach, name) != value}
     if not changes:
-        raise ValidationError(_("Er is niets te corrigeren / nothing to correct"))
+        raise ValidationError(_("Er is niets te corrigeren"))
     if new["aware_at"] > new["reported_to_ap_at"]:
-        raise ValidationError({"aware_at": _("Ligt na de melding bij de AP / later than the report to the AP.")})
+        raise ValidationError({"aware_at": _("Ligt na de melding bij de AP")})
     if new["reported_to_ap_at"] > timezone.now():
-        raise ValidationError({"reported_to_ap_at": _("De melding ligt in de toekomst / report in the future")})
+        raise ValidationError({"reported_to_ap_at": _("De melding ligt in de toekomst")})
     late = new["reported_to_ap_at"] > notification_deadline(new["aware_at"])
     delay_reason = (breach.late_reason if late_reason is None else late_reason).strip()
     if late and not delay_reason:
-        raise ValidationError(
-            {
-                "late_reason": _(
-                    "Na 72 uur gemeld: geef de reden van de vertraging (Art. 33 lid 1) / reason for delay required"
-                )
-            }
-        )
+        raise ValidationError({"late_reason": _("Na 72 uur gemeld: geef de reden van de vertraging (Art. 33 lid 1)")})
     breach.aware_at, breach.reported_to_ap_at = new["aware_at"], new["reported_to_ap_at"]
     breach.late_reason = delay_reason if late else ""
     breach._correcting = True

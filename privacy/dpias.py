@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import formatting
 from core.models import log_event
 from core.moments import refuse_future
 
@@ -62,28 +63,25 @@ def record_dpo_advice(dpia: DPIA, advice: str, actor: Any, on: date | None = Non
 
 def validate_decision(dpia: DPIA, decision: str, on: date) -> None:
     if dpia.status != Status.DPO_ADVICE or not dpia.dpo_advice:
-        raise ValidationError(
-            _("Een besluit kan pas na het advies van de FG / a decision needs the DPO's advice first")
-        )
+        raise ValidationError(_("Een besluit kan pas na het advies van de FG"))
     if decision not in DPIA.Decision.values:
-        raise ValidationError({"decision": _("Onbekend besluit / unknown decision")})
+        raise ValidationError({"decision": _("Onbekend besluit")})
     if dpia.dpo_advice_on and on < dpia.dpo_advice_on:
-        raise ValidationError(_("Het besluit kan niet vóór het advies vallen / decision before advice"))
+        raise ValidationError(_("Het besluit kan niet vóór het advies vallen"))
     refuse_future(on=on)
 
 
 def validate_advice(dpia: DPIA, advice: str) -> None:
     if dpia.status not in (Status.IN_REVIEW, Status.DPO_ADVICE):
-        raise ValidationError(_("Advies van de FG kan pas als de DPIA in review is / the DPIA is not in review"))
+        raise ValidationError(_("Advies van de FG kan pas als de DPIA in review is"))
     if not advice.strip():
-        raise ValidationError({"advice": _("Het advies is leeg / the advice is empty")})
+        raise ValidationError({"advice": _("Het advies is leeg")})
 
 
 def validate_move(dpia: DPIA, to: str) -> None:
     if (dpia.status, to) not in ALLOWED:
         raise ValidationError(
-            _("Van %(a)s naar %(b)s kan niet / transition not allowed")
-            % {"a": Status(dpia.status).label, "b": Status(to).label}
+            _("Van %(a)s naar %(b)s kan niet") % {"a": Status(dpia.status).label, "b": Status(to).label}
         )
 
 
@@ -114,7 +112,7 @@ def _given_day(on: date | None, reason: str) -> date | None:
 
 def _note_moment(dpia: DPIA, on: date, reason: str, actor: Any) -> None:
     """Record the given day and its reason with the step just made (the DPIA's timeline)."""
-    text = _("Datum opgegeven: %(on)s. Reden: %(reason)s") % {"on": on.isoformat(), "reason": reason.strip()}
+    text = _("Datum opgegeven: %(on)s. Reden: %(reason)s") % {"on": formatting.day(on), "reason": reason.strip()}
     last = dpia.transitions.order_by("-at", "-pk").first()
     if last is not None:
         last.note = f"{last.note}\n{text}".strip()

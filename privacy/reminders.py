@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import roles
+from core import formatting
 from core.reminders import DueItem, Stage, register_source
 
 from . import workshops
@@ -136,7 +137,7 @@ def onboarding_duty(now: datetime) -> Iterator[DueItem]:
     soon = today + timedelta(days=settings.PRIVACY_DUTY_REMIND_DAYS)
     for duty in workshops.duties(today):
         if duty.onboarding_owed and duty.onboarding_due <= soon:
-            title = _("Volg de onboardingworkshop (uiterlijk %(d)s)") % {"d": duty.onboarding_due.isoformat()}
+            title = _("Volg de onboardingworkshop (uiterlijk %(d)s)") % {"d": formatting.day(duty.onboarding_due)}
             yield _duty_item(duty, duty.onboarding_due, title, "onboarding")
 
 
@@ -147,5 +148,5 @@ def avg_workshop_duty(now: datetime) -> Iterator[DueItem]:
     soon = today + timedelta(days=settings.PRIVACY_DUTY_REMIND_DAYS)
     for duty in workshops.duties(today):
         if duty.avg_due <= soon:
-            title = _("Volg de jaarlijkse AVG-workshop (uiterlijk %(d)s)") % {"d": duty.avg_due.isoformat()}
+            title = _("Volg de jaarlijkse AVG-workshop (uiterlijk %(d)s)") % {"d": formatting.day(duty.avg_due)}
             yield _duty_item(duty, duty.avg_due, title, "avg")

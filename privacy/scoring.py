@@ -80,9 +80,9 @@ def complete(assessment: SelfAssessment, on: date, actor: Any = None) -> Outcome
     missing = unanswered(assessment)
     if missing:
         numbers = ", ".join(str(n) for n in missing)
-        raise ValidationError(_("Nog niet beantwoord: vraag %(n)s / unanswered questions") % {"n": numbers})
+        raise ValidationError(_("Nog niet beantwoord: vraag %(n)s") % {"n": numbers})
     if on < assessment.started_on:
-        raise ValidationError(_("Afronden kan niet vóór de startdatum / completion before start"))
+        raise ValidationError(_("Afronden kan niet vóór de startdatum"))
     outcome = score(assessment)
     assessment.score = outcome.score
     assessment.dpia_required = outcome.dpia_required

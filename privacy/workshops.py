@@ -48,18 +48,18 @@ def _locked_session(session: WorkshopSession) -> WorkshopSession:
 
 def _check_bookable(session: WorkshopSession, now: datetime) -> None:
     if session.cancelled:
-        raise ValidationError(_("Deze sessie is geannuleerd / this session is cancelled"))
+        raise ValidationError(_("Deze sessie is geannuleerd"))
     if session.starts_at <= now:
-        raise ValidationError(_("Deze sessie is al begonnen / this session has already started"))
+        raise ValidationError(_("Deze sessie is al begonnen"))
 
 
 def _existing(session: WorkshopSession, user: Any) -> Registration | None:
     existing = Registration.objects.filter(session=session, user=user).first()
     if existing and existing.status != Status.CANCELLED:
         raise ValidationError(
-            _("U bent al ingeschreven voor deze sessie / you are already registered for this session")
+            _("U bent al ingeschreven voor deze sessie")
             if existing.status == Status.REGISTERED
-            else _("U staat al op de wachtlijst van deze sessie / you are already on the waiting list")
+            else _("U staat al op de wachtlijst van deze sessie")
         )
     return existing
 
@@ -91,9 +91,7 @@ def _registration_moment(session: WorkshopSession, at: datetime | None, late_rea
         return now, {}
     moment = event_moment(at, field="registered_at", reason=late_reason, reason_field="late_reason", now=now)
     if session.starts_at <= moment:
-        raise ValidationError(
-            {"registered_at": _("De sessie was op dat moment al begonnen / the session had already started")}
-        )
+        raise ValidationError({"registered_at": _("De sessie was op dat moment al begonnen")})
     return moment, event_details(moment, late_reason, now)
 
 
@@ -110,10 +108,8 @@ def register(
     existing = _existing(session, user)
     if registered_count(session) >= session.capacity:
         if session.series.waiting_list:
-            raise ValidationError(
-                _("Deze sessie is vol. U kunt zich op de wachtlijst zetten / session full, join the waiting list")
-            )
-        raise ValidationError(_("Deze sessie is vol en heeft geen wachtlijst / session full, no waiting list"))
+            raise ValidationError(_("Deze sessie is vol. U kunt zich op de wachtlijst zetten"))
+        raise ValidationError(_("Deze sessie is vol en heeft geen wachtlijst"))
     registration = _save(existing, session, user, Status.REGISTERED, at)
     log_event(registration, "workshop.registered", actor=actor or user, **details)
     _send(registration, "REQUEST")
@@ -129,7 +125,7 @@ def join_waiting_list(
     at, details = _registration_moment(session, at, late_reason)
     _check_bookable(session, at)
     if not session.series.waiting_list:
-        raise ValidationError(_("Deze reeks heeft geen wachtlijst / this series has no waiting list"))
+        raise ValidationError(_("Deze reeks heeft geen wachtlijst"))
     existing = _existing(session, user)
     if registered_count(session) < session.capacity:
         registration = _save(existing, session, user, Status.REGISTERED, at)
@@ -146,9 +142,9 @@ def cancel(registration: Registration, actor: Any = None) -> Registration:
     session = _locked_session(registration.session)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.status == Status.CANCELLED:
-        raise ValidationError(_("Deze inschrijving is al afgemeld / already cancelled"))
+        raise ValidationError(_("Deze inschrijving is al afgemeld"))
     if session.starts_at <= timezone.now():
-        raise ValidationError(_("De sessie is al begonnen; afmelden kan niet meer / session already started"))
+        raise ValidationError(_("De sessie is al begonnen; afmelden kan niet meer"))
     was_registered = registration.status == Status.REGISTERED
     registration.status = Status.CANCELLED
     registration.cancelled_at = timezone.now()
@@ -201,15 +197,13 @@ def check_attendance(registration: Registration, now: datetime | None = None) ->
     was not cancelled."""
     now = now or timezone.now()
     if registration.status != Status.REGISTERED:
-        raise ValidationError(
-            _("%(r)s is niet ingeschreven; aanwezigheid kan niet / not registered") % {"r": registration}
-        )
+        raise ValidationError(_("%(r)s is niet ingeschreven; aanwezigheid kan niet") % {"r": registration})
     if registration.session.cancelled:
         raise ValidationError(
             _("%(r)s: de sessie is geannuleerd; aanwezigheid kan niet worden vastgelegd") % {"r": registration}
         )
     if registration.session.starts_at > now:
-        raise ValidationError(_("%(r)s: de sessie is nog niet begonnen / not started yet") % {"r": registration})
+        raise ValidationError(_("%(r)s: de sessie is nog niet begonnen") % {"r": registration})
 
 
 @transaction.atomic
@@ -217,7 +211,7 @@ def mark_attendance(registrations: Any, attendance: str, actor: Any = None) -> i
     """Mark attended / absent / excused for registrations of sessions that have started and
     were not cancelled."""
     if attendance not in Registration.Attendance.values or not attendance:
-        raise ValidationError(_("Onbekende aanwezigheid / unknown attendance"))
+        raise ValidationError(_("Onbekende aanwezigheid"))
     now = timezone.now()
     rows = list(registrations.select_related("session"))
     for registration in rows:

@@ -32,7 +32,7 @@ def render_annual_report(
         target = io.BytesIO()
         AnnualReportExporter(year, report).write(fmt, target, dialect=dialect)
         return target.getvalue()
-    raise ValueError(f"Onbekend formaat / unknown format: {fmt}")
+    raise ValueError(f"Onbekend formaat: {fmt}")
 
 
 def report_filename(year: int, fmt: str) -> str:

@@ -21,11 +21,12 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Model
 from django.http import HttpRequest, QueryDict
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts import roles
+from core import formatting
 
 TOP = 5  # rows shown under a line
 SOON_DAYS = 14  # follow-up actions due within this many days count as due
@@ -49,6 +50,14 @@ class Line:
     urgent: bool = False
     empty: str = ""
     top: int = TOP  # how many of the list's rows it shows
+    cap: int | None = None  # the list stops counting beyond this many rows
+
+    @property
+    def count_text(self) -> str:
+        """The count with Dutch separators; beyond the cap "meer dan 10.000"."""
+        if self.count is None:
+            return ""
+        return formatting.capped(self.count, self.cap) if self.cap is not None else formatting.number(self.count)
 
 
 @dataclass
@@ -60,11 +69,7 @@ class Section:
 
 def when(moment: datetime | date | None) -> str:
     """A moment as "30 november 2026 10:38" in Europe/Amsterdam; a date as "30 november 2026"."""
-    if moment is None:
-        return "—"
-    if isinstance(moment, datetime):
-        return dateformat.format(timezone.localtime(moment), "j F Y H:i")
-    return dateformat.format(moment, "j F Y")
+    return formatting.moment(moment) if isinstance(moment, datetime) else formatting.day(moment)
 
 
 def _name(user: Any) -> str:
@@ -137,6 +142,7 @@ def admin_line(
         objects = changelist.queryset.select_related(*select).order_by(*order_by)[:TOP]
     rows = [row(obj) for obj in list(objects)[:top]]
     count = changelist.result_count
+    capped = getattr(changelist.paginator, "capped", False)
     return Line(
         label=label,
         url=admin_url(model, query),
@@ -145,6 +151,7 @@ def admin_line(
         urgent=urgent_if_any and count > 0,
         empty=empty,
         top=top,
+        cap=getattr(changelist.paginator, "limit", None) if capped else None,
     )
 
 

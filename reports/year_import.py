@@ -508,19 +508,15 @@ def import_check(row: Row, context: ImportContext) -> str:
     note = row.text("toelichting")
     problems = []
     if (submitted_at or outcome) and not result:
-        problems.append(BadCell("resultaat", _("Geef het resultaat van de controle / result required")))
+        problems.append(BadCell("resultaat", _("Geef het resultaat van de controle")))
     if outcome and not submitted_at:
         problems.append(BadCell("ingediend_op", _("Een beoordeelde controle is eerst ingediend: vul in wanneer.")))
     if submitted_at and not submitted_by:
         problems.append(BadCell("ingediend_door", _("Dit veld is verplicht.")))
     if outcome == CheckStatus.REJECTED and not note:
-        problems.append(BadCell("toelichting", _("Geef de reden van afkeuren / reason required")))
+        problems.append(BadCell("toelichting", _("Geef de reden van afkeuren")))
     if reviewer is not None and submitted_by is not None and reviewer.pk == submitted_by.pk:
-        problems.append(
-            BadCell(
-                "beoordeeld_door", _("De beoordelaar mag niet de indiener zijn / the reviewer cannot be the submitter")
-            )
-        )
+        problems.append(BadCell("beoordeeld_door", _("De beoordelaar mag niet de indiener zijn")))
     if reviewed_at is not None and not problems:
         try:
             event_moment(reviewed_at, field="at", not_before=submitted_at, reason=context.reason, now=context.now)

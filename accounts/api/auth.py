@@ -23,13 +23,13 @@ from ..middleware import requires_two_factor
 
 # One answer for every refusal: a wrong password and a missing or wrong one-time code look
 # the same, so the endpoint does not confirm a guessed password.
-REFUSED = _("Onjuiste gebruikersnaam, wachtwoord of eenmalige code / invalid credentials or one-time code")
+REFUSED = _("Onjuiste gebruikersnaam, wachtwoord of eenmalige code")
 
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-    otp = serializers.CharField(required=False, allow_blank=True, help_text="TOTP- of herstelcode / one-time code")
+    otp = serializers.CharField(required=False, allow_blank=True, help_text="TOTP- of herstelcode")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         request = self.context["request"]

@@ -91,9 +91,7 @@ class ApplicabilitySerializer(serializers.ModelSerializer):
         applicable = attrs.get("applicable", getattr(self.instance, "applicable", True))
         justification = attrs.get("justification", getattr(self.instance, "justification", ""))
         if not applicable and not justification.strip():
-            raise serializers.ValidationError(
-                {"justification": "Onderbouwing verplicht bij niet van toepassing / justification required"}
-            )
+            raise serializers.ValidationError({"justification": "Onderbouwing verplicht bij niet van toepassing"})
         return attrs
 
 
@@ -181,9 +179,7 @@ class ControlCheckSerializer(serializers.ModelSerializer):
     def validate_due_date(self, value: Any) -> Any:
         check = self.instance
         if check is not None and not check.period_start <= value <= check.period_end:
-            raise serializers.ValidationError(
-                "De uiterste datum moet binnen de periode vallen / due date outside its period"
-            )
+            raise serializers.ValidationError("De uiterste datum moet binnen de periode vallen")
         return value
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -137,7 +138,7 @@ class ControlViewSet(ExportListMixin, viewsets.ModelViewSet):
         """Take the control out of use on `on` (default today) for `reason`: its checks not yet
         submitted that fall due after that date are cancelled (they stay, with the reason)."""
         if not request.user.has_perm("compliance.change_control"):
-            return Response({"detail": "Geen toestemming / permission denied"}, status=status.HTTP_403_FORBIDDEN)
+            return Response({"detail": gettext("Geen toestemming")}, status=status.HTTP_403_FORBIDDEN)
         body = s.RetireControlSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         control = self.get_object()
@@ -146,7 +147,7 @@ class ControlViewSet(ExportListMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=control.pk)).data)
 
     @extend_schema(
-        summary="Bewijsdossier van één maatregel / evidence dossier of one control",
+        summary="Bewijsdossier van één maatregel",
         operation_id="controls_dossier",
         parameters=DOSSIER_PARAMETERS,
         responses={
@@ -164,7 +165,7 @@ class ControlViewSet(ExportListMixin, viewsets.ModelViewSet):
         return _dossier(request, self.get_object())
 
     @extend_schema(
-        summary="Bewijsdossier van alle maatregelen / evidence dossier of all controls",
+        summary="Bewijsdossier van alle maatregelen",
         operation_id="controls_dossier_all",
         parameters=DOSSIER_PARAMETERS,
         responses={
@@ -225,9 +226,7 @@ class ControlCheckViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         if serializer.instance.is_read_only:
-            raise serializers.ValidationError(
-                "Een geaccepteerde controle is alleen-lezen / an accepted check is read-only"
-            )
+            raise serializers.ValidationError("Een geaccepteerde controle is alleen-lezen")
         _domain(serializer.save)
 
     def _respond(self, check: ControlCheck) -> Response:
@@ -296,7 +295,7 @@ class EvidenceViewSet(ExportListMixin, mixins.CreateModelMixin, viewsets.ReadOnl
         data = serializer.validated_data
         check = data["check_obj"]
         if not check.can_view(self.request.user):
-            raise serializers.ValidationError({"check": "Onbekende controle / unknown check"})
+            raise serializers.ValidationError({"check": "Onbekende controle"})
         serializer.instance = _domain(
             lambda: add_evidence(
                 check,

@@ -20,18 +20,10 @@ from organisation.models import Service
 
 from .frameworks import Requirement
 
-READ_ONLY_MESSAGE = _("Een geaccepteerde controle en haar bewijs zijn alleen-lezen / an accepted check is read-only")
-FROZEN_MESSAGE = _(
-    "Na het indienen liggen resultaat en conclusie vast; keur af met een reden om ze te laten wijzigen"
-    " / frozen after submission"
-)
-RETIRE_ONLY_MESSAGE = _(
-    "Een maatregel gaat buiten gebruik met ‘Buiten gebruik stellen’, met een datum en een reden"
-    " / retire the control with a date and a reason"
-)
-REVIEW_ONLY_MESSAGE = _(
-    "De beoordeling wordt alleen vastgelegd door accepteren of afkeuren / set only by accepting or rejecting"
-)
+READ_ONLY_MESSAGE = _("Een geaccepteerde controle en haar bewijs zijn alleen-lezen")
+FROZEN_MESSAGE = _("Na het indienen liggen resultaat en conclusie vast; keur af met een reden om ze te laten wijzigen")
+RETIRE_ONLY_MESSAGE = _("Een maatregel gaat buiten gebruik met ‘Buiten gebruik stellen’, met een datum en een reden")
+REVIEW_ONLY_MESSAGE = _("De beoordeling wordt alleen vastgelegd door accepteren of afkeuren")
 
 
 class Frequency(models.TextChoices):
@@ -395,11 +387,9 @@ class ControlCheck(models.Model):
     def clean(self) -> None:
         dates = (self.period_start, self.period_end, self.due_date)
         if all(dates) and not self.period_start <= self.due_date <= self.period_end:
-            raise ValidationError(
-                {"due_date": _("De uiterste datum moet binnen de periode vallen / due date outside its period")}
-            )
+            raise ValidationError({"due_date": _("De uiterste datum moet binnen de periode vallen")})
         if self.reviewed_by_id and self.reviewed_by_id == self.submitted_by_id:
-            raise ValidationError(_("De beoordelaar mag niet de indiener zijn / the reviewer cannot be the submitter"))
+            raise ValidationError(_("De beoordelaar mag niet de indiener zijn"))
 
     @property
     def is_overdue(self) -> bool:
@@ -496,7 +486,7 @@ class Evidence(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None and not kwargs.get("force_insert"):
-            raise ValidationError(_("Bewijs wordt nooit overschreven; voeg een nieuwe versie toe / append-only"))
+            raise ValidationError(_("Bewijs wordt nooit overschreven; voeg een nieuwe versie toe"))
         if ControlCheck.objects.filter(pk=self.check_obj_id, status=CheckStatus.ACCEPTED).exists():
             raise ValidationError(READ_ONLY_MESSAGE)
         super().save(*args, **kwargs)

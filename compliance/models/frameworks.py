@@ -119,6 +119,4 @@ class Applicability(models.Model):
         from django.core.exceptions import ValidationError
 
         if not self.applicable and not self.justification.strip():
-            raise ValidationError(
-                {"justification": _("Geef een onderbouwing als de eis niet van toepassing is / justification required")}
-            )
+            raise ValidationError({"justification": _("Geef een onderbouwing als de eis niet van toepassing is")})

@@ -2,6 +2,7 @@ import logging
 from typing import Any
 
 from django.db import DataError, IntegrityError
+from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -16,9 +17,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None and isinstance(exc, DataError):
         # a value the database cannot hold (a time zone offset of +20:30, a year 0)
         logger.warning("data error on %s: %s", context["request"].path, exc)
-        return Response({"detail": "Ongeldige waarde / invalid value"}, status=400)
+        return Response({"detail": _("Ongeldige waarde")}, status=400)
     if response is None and isinstance(exc, IntegrityError):
         logger.warning("integrity error on %s: %s", context["request"].path, exc)
-        message = "In strijd met een regel van de gegevens / conflicts with a data rule"
+        message = _("In strijd met een regel van de gegevens")
         return Response({"detail": message}, status=409)
     return response

@@ -244,7 +244,7 @@ def api_source(name: str, user: Any, params: dict[str, list[str]]) -> Serializer
     """Rebuild an API export in a worker: the list view `name` (its dotted path) as `user`."""
     view_class = import_string(name)
     if not (isinstance(view_class, type) and issubclass(view_class, GenericAPIView)):
-        raise LookupError(f"Geen API-lijst / not an API list: {name}")
+        raise LookupError(f"Geen API-lijst: {name}")
     django_request = RequestFactory().get("/", dict(params.items()))
     request = Request(django_request)
     request.user = user

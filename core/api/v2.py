@@ -221,7 +221,7 @@ def _schema_v2(result: dict) -> dict:
     components.setdefault("schemas", {}).update(_PROBLEM_SCHEMAS)
     components["headers"] = {
         "API-Version": {
-            "description": "De volledige versie van de API / the full version of the API",
+            "description": "De volledige versie van de API",
             "required": True,
             "schema": {"type": "string", "example": API_V2_VERSION},
         }
@@ -229,7 +229,7 @@ def _schema_v2(result: dict) -> dict:
     version_header = {"API-Version": {"$ref": "#/components/headers/API-Version"}}
     components["responses"] = {
         "Problem": {
-            "description": "Probleem / problem (RFC 9457)",
+            "description": "Probleem (RFC 9457)",
             "headers": version_header,
             "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }

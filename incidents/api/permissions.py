@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from ..roles import SOC_SUPPLIER
@@ -8,7 +9,7 @@ from ..roles import SOC_SUPPLIER
 class IsSocSupplier(BasePermission):
     """Only members of the SOC supplier's group may post detections."""
 
-    message = "Alleen de SOC-leverancier mag detecties melden / only the SOC supplier may post detections"
+    message = _("Alleen de SOC-leverancier mag detecties melden")
 
     def has_permission(self, request: Any, view: Any) -> bool:
         user = request.user

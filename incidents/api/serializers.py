@@ -316,19 +316,17 @@ class FraudAccountRemovalSerializer(serializers.ModelSerializer):
                 attrs["pseudonym"] = pseudonymise_account(number)
             except ValueError:
                 raise serializers.ValidationError(
-                    {"account_number": ["Ongeldig accountnummer (6 tot 12 cijfers) / invalid account number"]}
+                    {"account_number": ["Ongeldig accountnummer (6 tot 12 cijfers)"]}
                 ) from None
         elif self.instance is None:
-            raise serializers.ValidationError({"account_number": ["Verplicht / required"]})
+            raise serializers.ValidationError({"account_number": ["Verplicht"]})
         pseudonym = attrs.get("pseudonym", getattr(self.instance, "pseudonym", None))
         removed_at = attrs.get("removed_at", getattr(self.instance, "removed_at", None))
         duplicate = FraudAccountRemoval.objects.filter(pseudonym=pseudonym, removed_at=removed_at)
         if self.instance is not None:
             duplicate = duplicate.exclude(pk=self.instance.pk)
         if duplicate.exists():
-            raise serializers.ValidationError(
-                {"removed_at": ["Deze verwijdering is al geregistreerd / this removal is already registered"]}
-            )
+            raise serializers.ValidationError({"removed_at": ["Deze verwijdering is al geregistreerd"]})
         _run_clean(_probe(self, attrs))
         return attrs
 
@@ -395,15 +393,13 @@ class DetectionSerializer(serializers.Serializer):
         known = set(Service.objects.filter(slug__in=value).values_list("slug", flat=True))
         unknown = sorted(set(value) - known)
         if unknown:
-            raise serializers.ValidationError(f"Onbekende voorziening / unknown service: {', '.join(unknown)}")
+            raise serializers.ValidationError(f"Onbekende voorziening: {', '.join(unknown)}")
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         started = attrs.get("started_at")
         if started and started > attrs["detected_at"]:
-            raise serializers.ValidationError(
-                {"started_at": ["Begin ligt na de detectie / started_at is after detected_at"]}
-            )
+            raise serializers.ValidationError({"started_at": ["Begin ligt na de detectie"]})
         return attrs
 
 

@@ -247,9 +247,9 @@ def _year(request: Request) -> int:
     try:
         year = int(request.query_params.get("year", timezone.localdate().year))
     except ValueError:
-        raise ValidationError({"year": ["Ongeldig jaar / invalid year"]}) from None
+        raise ValidationError({"year": ["Ongeldig jaar"]}) from None
     if not 1990 <= year <= 2100:
-        raise ValidationError({"year": ["Ongeldig jaar / invalid year"]})
+        raise ValidationError({"year": ["Ongeldig jaar"]})
     return year
 
 

@@ -7,6 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
+
 from ..choices import CalamityLevel, ExerciseKind
 
 
@@ -34,7 +36,7 @@ class Exercise(models.Model):
         constraints = [models.UniqueConstraint(fields=["name", "held_on"], name="exercise_unique_name_date")]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.held_on:%Y-%m-%d})"
+        return f"{self.name} ({formatting.day(self.held_on)})"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:incidents_exercise_change", args=[self.pk])

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.moments import future_errors
 from organisation.models import Service
 
@@ -321,7 +322,7 @@ class TimelineEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.incident.reference} {self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+        return f"{self.incident.reference} {formatting.moment(self.at)} {self.get_kind_display()}"
 
     def summary(self) -> str:
         """One readable line: 'triage → opvolging', or the comment."""

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from core.moments import future_errors
 from organisation.models import Service
 
@@ -50,7 +51,7 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("importbatches")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.file_name} ({self.imported_at:%Y-%m-%d})"
+        return f"{self.get_kind_display()}: {self.file_name} ({formatting.day(self.imported_at)})"
 
 
 class DDoSAttack(models.Model):
@@ -94,7 +95,7 @@ class DDoSAttack(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"DDoS {timezone.localtime(self.started_at):%Y-%m-%d %H:%M} {self.get_vector_display()}"
+        return f"DDoS {formatting.moment(self.started_at)} {self.get_vector_display()}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:incidents_ddosattack_change", args=[self.pk])
@@ -349,7 +350,7 @@ class FraudAccountRemoval(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.pseudonym[:12]}… {timezone.localtime(self.removed_at):%Y-%m-%d}"
+        return f"{self.pseudonym[:12]}… {formatting.day(self.removed_at)}"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:incidents_fraudaccountremoval_change", args=[self.pk])

@@ -49,7 +49,7 @@ class ServiceViewSet(ExportListMixin, viewsets.ModelViewSet):
         except ValueError:
             year = 0
         if not MIN_YEAR <= year <= MAX_YEAR:
-            return Response({"year": ["Ongeldig jaar / invalid year"]}, status=400)
+            return Response({"year": ["Ongeldig jaar"]}, status=400)
         months = list(service.availability_months.filter(month__year=year))
         achieved = Availability.year_figure(months)
         norm = service.availability_norm

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -362,11 +363,11 @@ class RegistrationViewSet(
         values = serializer.validated_data
         user = values.get("user") or request.user
         if user != request.user and not request.user.has_perm("privacy.change_registration"):
-            return Response({"user": ["Alleen uzelf inschrijven / you can only register yourself"]}, status=403)
+            return Response({"user": [gettext("Alleen uzelf inschrijven")]}, status=403)
         at = values.get("registered_at")
         if at is not None and not request.user.has_perm("privacy.change_registration"):
             return Response(
-                {"registered_at": ["Alleen wie inschrijvingen beheert, legt een eerder moment vast / not allowed"]},
+                {"registered_at": [gettext("Alleen wie inschrijvingen beheert, legt een eerder moment vast")]},
                 status=403,
             )
         func = workshops.join_waiting_list if values["waiting_list"] else workshops.register
@@ -381,7 +382,7 @@ class RegistrationViewSet(
     def attendance(self, request: Request, pk: str | None = None) -> Response:
         """Mark attended / absent / excused (the workshop coordinator)."""
         if not request.user.has_perm("privacy.change_registration"):
-            return Response({"detail": "Geen toegang / permission denied"}, status=403)
+            return Response({"detail": gettext("Geen toegang")}, status=403)
         registration = self.get_object()
         data = serializers.AttendanceSerializer(data=request.data)
         data.is_valid(raise_exception=True)

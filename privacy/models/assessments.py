@@ -168,7 +168,7 @@ class SelfAssessment(models.Model):
 
     def clean(self) -> None:
         if bool(self.activity_id) == bool(self.service_id):
-            raise ValidationError(_("Kies een verwerking óf een voorziening / choose an activity or a service."))
+            raise ValidationError(_("Kies een verwerking óf een voorziening"))
         if self._stored_completed_on is not None and self.completed_on != self._stored_completed_on:
             raise ValidationError({"completed_on": ALREADY_COMPLETED_MESSAGE})
         previous = self.previous
@@ -216,9 +216,7 @@ class Answer(models.Model):
         if question is None:
             return
         if self.assessment_id and question.questionnaire_id != self.assessment.questionnaire_id:
-            raise ValidationError(_("Deze vraag hoort niet bij deze vragenlijst / question not in this questionnaire."))
+            raise ValidationError(_("Deze vraag hoort niet bij deze vragenlijst"))
         limit = {Question.AnswerType.YES_NO: 1, Question.AnswerType.SCALE: 4}.get(question.answer_type)
         if limit is not None and self.value is not None and self.value > limit:
-            raise ValidationError(
-                {"value": _("Antwoord moet tussen 0 en %(max)d liggen / out of range.") % {"max": limit}}
-            )
+            raise ValidationError({"value": _("Antwoord moet tussen 0 en %(max)d liggen") % {"max": limit}})

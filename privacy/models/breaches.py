@@ -27,10 +27,7 @@ def notification_deadline(aware_at: datetime) -> datetime:
 # The facts the notification's timeliness rests on: frozen once reported to the AP; only an
 # explicit correction with a reason (privacy.breaches.correct_reported_facts) changes them.
 REPORTED_FACTS = ("aware_at", "reported_to_ap_at")
-FROZEN_FACT_MESSAGE = _(
-    "Vastgelegd sinds de melding bij de AP; wijzig dit alleen met een correctie met reden"
-    " / frozen since the report to the AP: correct it with a reason"
-)
+FROZEN_FACT_MESSAGE = _("Vastgelegd sinds de melding bij de AP; wijzig dit alleen met een correctie met reden")
 
 
 class DataBreachQuerySet(models.QuerySet):
@@ -182,7 +179,7 @@ class DataBreach(models.Model):
         if errors:
             raise ValidationError(errors)
         if self.reported_to_ap_at and self.aware_at and self.aware_at > self.reported_to_ap_at:
-            raise ValidationError({"aware_at": _("Ligt na de melding bij de AP / later than the report to the AP.")})
+            raise ValidationError({"aware_at": _("Ligt na de melding bij de AP")})
         errors = future_errors(aware_at=self.aware_at, started_at=self.started_at, ended_at=self.ended_at)
         if errors:
             raise ValidationError(errors)
@@ -194,7 +191,7 @@ class DataBreach(models.Model):
             and self.subjects_informed_on
             and not self.subjects_channel
         ):
-            raise ValidationError({"subjects_channel": _("Noem het kanaal / name the channel.")})
+            raise ValidationError({"subjects_channel": _("Noem het kanaal")})
 
     @property
     def deadline(self) -> datetime:

@@ -142,9 +142,7 @@ class DPIA(models.Model):
 
     def clean(self) -> None:
         if self.status == self.Status.DECIDED and not self.dpo_advice:
-            raise ValidationError(
-                _("Een besluit vraagt eerst het advies van de FG / a decision needs the DPO's advice.")
-            )
+            raise ValidationError(_("Een besluit vraagt eerst het advies van de FG"))
 
     def sections(self) -> list[tuple[str, str, str, str]]:
         """(field, label, part, text) of every section, in order."""

@@ -72,7 +72,7 @@ class WorkshopSeries(models.Model):
             try:
                 self.rule()
             except (ValueError, TypeError) as exc:
-                raise ValidationError({"recurrence": _("Ongeldige herhalingsregel / invalid rule: %s") % exc}) from exc
+                raise ValidationError({"recurrence": _("Ongeldige herhalingsregel: %s") % exc}) from exc
 
     def rule(self):  # type: ignore[no-untyped-def]
         """The recurrence as a dateutil rruleset over naive Amsterdam wall-clock times, so that

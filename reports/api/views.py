@@ -33,7 +33,7 @@ class AnnualReportView(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, year: int) -> Response:
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise NotFound("Geen jaarverslag voor dit jaar / no annual report for this year")
+            raise NotFound("Geen jaarverslag voor dit jaar")
         return Response(annual_report(year))
 
 
@@ -63,7 +63,7 @@ class ExportJobViewSet(ExportListMixin, viewsets.ReadOnlyModelViewSet):
             return queryset
         return queryset.filter(requested_by=user)
 
-    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="het bestand / the file")})
+    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="het bestand")})
     @action(detail=True, methods=["get"])
     def download(self, request: Request, pk: str | None = None) -> FileResponse:
         return download_job_file(request, self.get_object())

@@ -71,7 +71,7 @@ def test_an_employee_may_work_without_a_second_factor(require_2fa, client_as, em
 def test_an_unverified_session_cannot_use_the_api(require_2fa, client_as, security_officer):
     response = client_as(security_officer).get("/api/v1/services/")
     assert response.status_code == 403
-    assert "two-factor" in response.json()["detail"]
+    assert response.json()["detail"] == "Tweestapsverificatie vereist"
 
 
 def test_the_token_endpoint_asks_a_writing_role_for_a_one_time_code(require_2fa, api_client, client, security_officer):
@@ -115,7 +115,7 @@ def test_the_token_endpoint_is_locked_out_too(lockout, api_client, employee):
         api_client.post("/api/v1/auth/token/", {"username": "employee", "password": "wrong"})
     response = api_client.post("/api/v1/auth/token/", {"username": "employee", "password": "Test-password-123"})
     assert response.status_code == 429
-    assert "too many failed attempts" in response.json()["detail"]
+    assert response.json()["detail"] == "Te veel mislukte pogingen; probeer het later opnieuw"
 
 
 def test_the_token_endpoint_is_throttled(settings, monkeypatch, api_client, db):
@@ -170,3 +170,43 @@ def test_an_auditor_cannot_reset_second_factors(client_as, auditor, security_off
     response = client_as(auditor).post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert TOTPDevice.objects.filter(pk=device.pk).exists()
+
+
+def _confirmed_device(user):  # type: ignore[no-untyped-def]
+    return TOTPDevice.objects.create(user=user, name="telefoon", confirmed=True)
+
+
+def test_a_right_code_straight_after_a_wrong_one_says_how_long_to_wait(require_2fa, client_as, security_officer):
+    device = _confirmed_device(security_officer)
+    client = client_as(security_officer)
+    wrong = client.post(reverse("two_factor"), {"token": "000000" if current_code(device) != "000000" else "111111"})
+    assert "Deze code klopt niet of is al gebruikt" in wrong.content.decode()
+
+    right = client.post(reverse("two_factor"), {"token": current_code(device)})
+    assert right.status_code == 200
+    html = right.content.decode()
+    assert "Te veel pogingen. Probeer het over 1 seconde opnieuw." in html
+    assert "klopt niet" not in html
+
+    # once the wait is over (the failure moved back in time), the same code is accepted
+    device.refresh_from_db()
+    from datetime import timedelta
+
+    device.throttling_failure_timestamp -= timedelta(seconds=5)
+    device.save()
+    accepted = client.post(reverse("two_factor"), {"token": current_code(device), "next": "/admin/"})
+    assert accepted.status_code == 302 and accepted.url == "/admin/"
+
+
+def test_the_wait_doubles_and_reads_in_english(require_2fa, client_as, security_officer, settings):
+    from django.utils import timezone
+
+    device = _confirmed_device(security_officer)
+    device.throttling_failure_count = 2  # two wrong codes: wait 2 seconds
+    device.throttling_failure_timestamp = timezone.now()
+    device.save()
+    client = client_as(security_officer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.post(reverse("two_factor"), {"token": current_code(device)}).content.decode()
+    assert "Too many attempts. Try again in 2 seconds." in html
+    assert "pogingen" not in html

@@ -185,7 +185,7 @@ def test_framework_import_through_the_api(api_as, security_officer, auditor):
         assert api_as(auditor).post("/api/v1/frameworks/import/", {"file": handle}).status_code == 403
     with open(FIXTURES / "tiny-bad.yaml", "rb") as handle:
         refused = api_as(security_officer).post("/api/v1/frameworks/import/", {"file": handle})
-    assert refused.status_code == 400 and "node 2" in str(refused.json())
+    assert refused.status_code == 400 and "knoop 2" in str(refused.json())
     with open(FIXTURES / "tiny-v1.yaml", "rb") as handle:
         done = api_as(security_officer).post("/api/v1/frameworks/import/", {"file": handle})
     assert done.status_code == 200 and done.json()["summary"].endswith("4 added, 0 changed, 0 removed")

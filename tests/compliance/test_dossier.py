@@ -141,7 +141,7 @@ def test_a_period_outside_the_checks_gives_an_empty_but_valid_dossier(accepted, 
 def test_bad_dossier_parameters_are_a_clear_400(params, control, api_as, auditor):
     response = api_as(auditor).get(f"/api/v1/controls/{control.pk}/dossier/", params)
     assert response.status_code == 400
-    assert " / " in response.json()["detail"]
+    assert response.json()["detail"] and " / " not in response.json()["detail"]
 
 
 @pytest.mark.parametrize("role", ROLES)

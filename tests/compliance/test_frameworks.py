@@ -65,8 +65,8 @@ def test_a_malformed_file_names_each_bad_node_and_imports_nothing(db):
         import_framework(FIXTURES / "tiny-bad.yaml")
 
     errors = refused.value.errors
-    assert any("node 2" in e and "tiny-bad:b" in e and "'depth'" in e for e in errors)
-    assert any("node 3" in e and "tiny-bad:c" in e and "'parent_urn'" in e for e in errors)
+    assert any("knoop 2" in e and "tiny-bad:b" in e and "'depth'" in e for e in errors)
+    assert any("knoop 3" in e and "tiny-bad:c" in e and "'parent_urn'" in e for e in errors)
     assert len(errors) == 2
     assert not Framework.objects.exists() and not Requirement.objects.exists()
 
@@ -74,8 +74,8 @@ def test_a_malformed_file_names_each_bad_node_and_imports_nothing(db):
 @pytest.mark.parametrize(
     "text, problem",
     [
-        ("just text", "not a framework library"),
-        ("a: [unclosed", "invalid YAML"),
+        ("just text", "geen framework-library"),
+        ("a: [unclosed", "Geen geldige YAML"),
         ("objects: {framework: {urn: x, ref_id: x, name: x, requirement_nodes: []}}", "requirement_nodes"),
     ],
 )
@@ -93,7 +93,7 @@ def test_the_command_imports_and_reports(db, capsys):
 
 
 def test_the_command_refuses_a_malformed_file_with_the_node(db):
-    with pytest.raises(CommandError, match="node 2"):
+    with pytest.raises(CommandError, match="knoop 2"):
         call_command("import_framework", str(FIXTURES / "tiny-bad.yaml"))
     assert not Requirement.objects.exists()
 
@@ -112,7 +112,7 @@ def test_the_admin_upload_refuses_a_malformed_file_with_the_node(client_as, secu
     with open(FIXTURES / "tiny-bad.yaml", "rb") as handle:
         response = client.post("/admin/compliance/framework/import/", {"file": handle})
     assert response.status_code == 200
-    assert "node 2" in response.content.decode()
+    assert "knoop 2" in response.content.decode()
     assert not Requirement.objects.exists()
 
 

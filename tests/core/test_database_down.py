@@ -19,7 +19,7 @@ def test_a_lost_database_gives_a_503_with_a_clear_message(database_down, auditor
     response = client.get("/api/v1/services/")
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
-    assert "temporarily unavailable" in response.json()["detail"]
+    assert response.json()["detail"] == "De database is tijdelijk niet bereikbaar"
 
 
 def test_other_errors_stay_500(monkeypatch, auditor):
@@ -40,7 +40,7 @@ def test_input_that_breaks_a_database_rule_is_a_409_not_a_500(monkeypatch, audit
     client.force_authenticate(auditor)
     response = client.get("/api/v1/services/")
     assert response.status_code == 409
-    assert "data rule" in response.json()["detail"]
+    assert response.json()["detail"] == "In strijd met een regel van de gegevens"
 
 
 def test_a_value_the_database_cannot_hold_is_a_400(monkeypatch, auditor):

@@ -258,6 +258,21 @@ def totp_code(username: str) -> str:
     return f"{totp.token():06d}"
 
 
+# Common English interface words that a Dutch page must not show (matched as whole words, in
+# the case they are written here). Words that are Dutch as well ("Filter", "of", "is", "in",
+# "Status", "Export", "was", "Object") are not in the list.
+ENGLISH_WORDS = {
+    "the", "and", "with", "from", "this", "that", "your", "you", "are", "not", "for",
+    "Choose", "Add", "Save", "Delete", "History", "Search", "None", "Yes", "No", "Today", "Now",
+    "Select", "Change", "View", "Show", "Hide", "Remove", "Date", "Time", "Clear", "Cancel",
+    "Close", "Log", "Home", "Welcome", "Actions", "Action", "Changes", "Field", "From", "To",
+    "Next", "Previous", "Page", "results", "total", "selected", "Forbidden", "Found", "Error",
+    "True", "False", "Unknown", "User", "Resource",
+}  # fmt: skip
+# Proper names and words of the demo data that happen to be English.
+ENGLISH_ALLOWED: set[str] = set()
+
+
 class Journey:
     """One role's browser tab with its guards; every page it settles on is scanned by axe."""
 
@@ -269,6 +284,7 @@ class Journey:
         self.allowed_statuses: set[tuple[int, str]] = set()
         self.scanned: set[str] = set()
         self.new_violations: list[str] = []
+        self.english_checked: set[str] = set()
         page.set_default_timeout(10_000)
         page.on("response", self._on_response)
         page.on("console", self._on_console)
@@ -317,6 +333,22 @@ class Journey:
     def settle(self) -> None:
         self.page.wait_for_load_state("load")
         self.axe()
+        self.no_english()
+
+    # language
+    def no_english(self) -> None:
+        """A Dutch page shows no common English interface word (whole words, case as shown)."""
+        if self.page.url in self.english_checked:
+            return
+        self.english_checked.add(self.page.url)
+        if self.page.evaluate("document.documentElement.lang") != "nl":
+            return
+        text = self.page.evaluate("document.body.innerText")
+        words = set(re.findall(r"[A-Za-z]+", text))
+        found = sorted((words & ENGLISH_WORDS) - ENGLISH_ALLOWED)
+        if found:
+            key = re.sub(r"/\d+/", "/<id>/", self.path.split("?")[0])
+            self.problems.append(f"English on the Dutch page {key}: {', '.join(found)}")
 
     @property
     def path(self) -> str:

@@ -45,7 +45,7 @@ def test_a_second_import_of_the_same_file_stores_nothing_twice(db, security_offi
     again = import_takedowns(TAKEDOWNS_CSV, "takedowns.csv", security_officer)
     assert again.created == 0
     assert len(again.duplicates) == 5
-    assert all("already registered" in d.message or "duplicate of row" in d.message for d in again.duplicates)
+    assert all("al geregistreerd" in d.message or "dubbel met rij" in d.message for d in again.duplicates)
     assert PhishingTakedown.objects.count() == 4
 
 
@@ -93,9 +93,9 @@ def test_one_bad_row_refuses_the_whole_file_naming_each_bad_row_and_its_reason(d
         import_takedowns(bad, "takedowns.csv", security_officer)
     errors = {problem.row: problem.message for problem in refused.value.report.errors}
     assert sorted(errors) == [7, 8, 9]
-    assert "invalid URL" in errors[7] and "ongeldige URL" in errors[7]
-    assert "invalid date" in errors[8]
-    assert "unknown outcome" in errors[9]
+    assert "ongeldige URL" in errors[7] and " / " not in errors[7]
+    assert "ongeldige datum" in errors[8]
+    assert "onbekend resultaat" in errors[9]
     assert not PhishingTakedown.objects.exists()
     assert not ImportBatch.objects.exists()
     assert not Event.objects.exists()
@@ -105,7 +105,7 @@ def test_a_missing_column_is_reported_on_the_header_row(db):
     with pytest.raises(ImportRefused) as refused:
         import_takedowns(b"link;kind\nhttps://x.example.com;website\n", "t.csv")
     assert refused.value.report.errors[0].row == 1
-    assert "missing column" in refused.value.report.errors[0].message
+    assert "Kolom ontbreekt" in refused.value.report.errors[0].message
 
 
 def test_takedowns_and_fraud_removals_import_from_xlsx(db):
@@ -134,7 +134,7 @@ def test_an_import_row_with_an_unknown_reason_code_is_refused_and_nothing_change
         import_fraud_removals(bad, "fraud.csv")
     [problem] = refused.value.report.errors
     assert problem.row == 6
-    assert "unknown reason code" in problem.message and "verloren" in problem.message
+    assert "onbekende redencode" in problem.message and "verloren" in problem.message
     assert not FraudAccountRemoval.objects.exists()
 
 
@@ -161,13 +161,13 @@ def test_the_import_commands_report_success_and_failure(db, tmp_path, security_o
     good.write_bytes(FRAUD_CSV)
     out = io.StringIO()
     call_command("import_fraud_removals", str(good), "--user", security_officer.username, stdout=out)
-    assert "4 geïmporteerd / imported" in out.getvalue()
+    assert "4 geïmporteerd" in out.getvalue()
     bad = tmp_path / "takedowns.csv"
     bad.write_bytes(TAKEDOWNS_CSV + b"geen url;website;DigiD;2021-07-05;never_visible;;\n")
     err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing imported: 1 bad rows"):
+    with pytest.raises(CommandError, match="Niets geïmporteerd: 1 foute regels"):
         call_command("import_takedowns", str(bad), stderr=err)
-    assert "rij/row 7" in err.getvalue()
+    assert "rij 7" in err.getvalue()
     assert not PhishingTakedown.objects.exists()
 
 

@@ -139,7 +139,7 @@ def test_a_list_mapping_or_unstorable_text_where_text_belongs_is_a_clear_400(
 def test_a_file_that_is_no_text_is_a_clear_400(api_as, security_officer, content):
     response = post_framework(api_as, security_officer, content)
     assert response.status_code == 400
-    assert "invalid YAML" in response.content.decode()
+    assert "Geen geldige YAML" in response.content.decode()
     assert nothing_imported()
 
 
@@ -149,7 +149,7 @@ def test_an_error_message_never_repeats_a_whole_value(security_officer):
     with pytest.raises(FrameworkImportError) as refused:
         import_framework(text)
     message = "\n".join(refused.value.errors)
-    assert "longer than 255" in message
+    assert "langer dan 255" in message
     assert len(message) < 1000 and long_urn not in message
     assert nothing_imported()
 
@@ -159,7 +159,7 @@ def test_a_file_with_thousands_of_bad_nodes_lists_a_bounded_number_of_problems(s
     with pytest.raises(FrameworkImportError) as refused:
         import_framework(HEAD + "    requirement_nodes:\n" + nodes)
     assert len(refused.value.errors) <= 51
-    assert "4950 more" in refused.value.errors[-1]
+    assert "en nog 4950" in refused.value.errors[-1]
 
 
 def test_the_admin_upload_shows_the_problem_as_a_form_error_and_changes_nothing(client_as, security_officer):
@@ -252,7 +252,7 @@ def nothing_stored() -> bool:
 
 @pytest.mark.parametrize(
     ("damage", "problem"),
-    [(truncated_sheet, "damaged or truncated"), (without_sheets, "no worksheet")],
+    [(truncated_sheet, "beschadigd of afgebroken"), (without_sheets, "geen werkblad")],
 )
 def test_a_damaged_workbook_is_refused_by_name_everywhere(damage, problem, client_as, security_officer, tmp_path):
     bad = damage(workbook_bytes(rows_of(200)))
@@ -267,7 +267,7 @@ def test_a_damaged_workbook_is_refused_by_name_everywhere(damage, problem, clien
     path = tmp_path / "t.xlsx"
     path.write_bytes(bad)
     err = io.StringIO()
-    with pytest.raises(CommandError, match="nothing imported"):
+    with pytest.raises(CommandError, match="Niets geïmporteerd"):
         call_command("import_takedowns", str(path), stderr=err)
     assert problem in err.getvalue()
     assert nothing_stored()

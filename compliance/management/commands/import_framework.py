@@ -14,9 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: Path, **options: Any) -> None:
         if not file.is_file():
-            raise CommandError(f"Bestand niet gevonden / file not found: {file}")
+            raise CommandError(f"Bestand niet gevonden: {file}")
         try:
             report = import_framework(file)
         except FrameworkImportError as exc:
-            raise CommandError("Niets geïmporteerd / nothing imported:\n" + "\n".join(exc.errors)) from exc
+            raise CommandError("Niets geïmporteerd:\n" + "\n".join(exc.errors)) from exc
         self.stdout.write(self.style.SUCCESS(report.summary()))

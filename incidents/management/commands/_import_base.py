@@ -16,34 +16,28 @@ class ImportCommand(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="CSV- of XLSX-bestand / CSV or XLSX file")
-        parser.add_argument(
-            "--user", default="", help="gebruikersnaam die de import doet / username recorded as importer"
-        )
+        parser.add_argument("--user", default="", help="gebruikersnaam die de import doet")
 
     def handle(self, *args: Any, file: str, user: str, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Bestand niet gevonden / file not found: {file}")
+            raise CommandError(f"Bestand niet gevonden: {file}")
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(f"Onbekende gebruiker / unknown user: {user}")
+                raise CommandError(f"Onbekende gebruiker: {user}")
         with path.open("rb") as handle:
             try:
                 report = import_file(self.kind, handle, path.name, actor)
             except ImportRefused as refused:
                 for problem in refused.report.errors:
                     self.stderr.write(str(problem))
-                raise CommandError(
-                    f"Niets geïmporteerd: {len(refused.report.errors)} foute regels / "
-                    f"nothing imported: {len(refused.report.errors)} bad rows"
-                ) from None
+                raise CommandError(f"Niets geïmporteerd: {len(refused.report.errors)} foute regels") from None
         for problem in report.duplicates:
-            self.stdout.write(f"dubbel/duplicate {problem}")
+            self.stdout.write(f"dubbel: {problem}")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{report.created} geïmporteerd / imported, {len(report.duplicates)} dubbel overgeslagen / "
-                f"duplicates skipped, {report.rows} regels / rows"
+                f"{report.created} geïmporteerd, {len(report.duplicates)} dubbel overgeslagen, {report.rows} regels"
             )
         )

@@ -8,12 +8,12 @@ from reports.services import REPORT_FORMATS, render_annual_report
 
 
 class Command(BaseCommand):
-    help = "Het jaarverslag (JSON, CSV, XLSX of PDF) / the annual report; JSON to standard output by default."
+    help = "Het jaarverslag (JSON, CSV, XLSX of PDF); zonder --output als JSON op de standaarduitvoer."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--year", type=int, required=True, help="verslagjaar / report year")
+        parser.add_argument("--year", type=int, required=True, help="verslagjaar")
         parser.add_argument("--format", choices=REPORT_FORMATS, default="json", help="json, csv, xlsx of pdf")
-        parser.add_argument("--output", default="", help="bestand / file (default: standard output)")
+        parser.add_argument("--output", default="", help="bestand (standaard: de standaarduitvoer)")
         parser.add_argument(
             "--dialect",
             choices=sorted(DIALECTS),
@@ -23,14 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, year: int, format: str, output: str, dialect: str, **options: Any) -> None:
         if not 1900 <= year <= 2999:
-            raise CommandError("Ongeldig jaar / invalid year")
+            raise CommandError("Ongeldig jaar")
         data = render_annual_report(year, format, dialect=dialect)
         if output:
             try:
                 with open(output, "wb") as handle:
                     handle.write(data)
             except OSError as error:
-                raise CommandError(f"Kan niet schrijven naar / cannot write to {output}: {error}") from error
+                raise CommandError(f"Kan niet schrijven naar {output}: {error}") from error
             return
         if format == "json":
             self.stdout.write(data.decode(), ending="")

@@ -29,12 +29,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, register: str, file: str, dry_run: bool, user: str, **options: Any) -> None:
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"Bestand niet gevonden / file not found: {file}")
+            raise CommandError(f"Bestand niet gevonden: {file}")
         actor = None
         if user:
             actor = get_user_model().objects.filter(username=user).first()
             if actor is None:
-                raise CommandError(f"Onbekende gebruiker / unknown user: {user}")
+                raise CommandError(f"Onbekende gebruiker: {user}")
         try:
             report = import_year(register, path.read_bytes(), path.name, actor, dry_run=dry_run)
         except ImportRefused as refused:
@@ -47,13 +47,9 @@ class Command(BaseCommand):
         counts = ", ".join(f"{key}: {value}" for key, value in sorted(report.counts.items()))
         if dry_run:
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"Proefimport / dry run: {report.rows} regels / rows in orde, niets opgeslagen ({counts})"
-                )
+                self.style.SUCCESS(f"Proefimport: {report.rows} regels in orde, niets opgeslagen ({counts})")
             )
         else:
             self.stdout.write(
-                self.style.SUCCESS(
-                    f"{report.rows} regels geïmporteerd / rows imported ({counts}); sha256 {report.sha256}"
-                )
+                self.style.SUCCESS(f"{report.rows} regels geïmporteerd ({counts}); sha256 {report.sha256}")
             )
