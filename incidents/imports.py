@@ -245,6 +245,10 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+class FutureMoment(ValueError):
+    """A moment in the import that lies in the future (beyond the allowed clock skew)."""
+
+
 def parse_moment(value: Any, column: str) -> datetime:
     """A date or date-time (ISO 8601 or dd-mm-yyyy; naive times are Amsterdam time)."""
     if isinstance(value, datetime):
@@ -259,7 +263,7 @@ def parse_moment(value: Any, column: str) -> datetime:
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     if is_future(moment):
-        raise ValueError(f"datum in de toekomst in {column}")
+        raise FutureMoment(f"datum in de toekomst in {column}")
     return moment
 
 

@@ -40,6 +40,7 @@ from core.models import Event, log_event
 from core.moments import event_details, event_moment
 from incidents.choices import CalamityLevel, Category, DetectionSource, Severity, Status, TimelineKind
 from incidents.imports import (
+    FutureMoment,
     ImportRefused,
     ImportReport,
     RowProblem,
@@ -210,7 +211,7 @@ class Row:
         try:
             return parse_moment(self.raw(column), column)
         except ValueError as error:
-            if "future" in str(error):  # parse_moment's refusal of a moment in the future
+            if isinstance(error, FutureMoment):
                 raise BadCell(
                     column, _("Deze datum ligt in de toekomst; alleen wat al gebeurd is kan worden vastgelegd.")
                 ) from None

@@ -137,7 +137,7 @@ def test_the_import_refuses_a_row_dated_in_the_future_and_stores_nothing(db, sec
     with pytest.raises(ImportRefused) as refused:
         import_takedowns(rows, "takedowns.csv", security_officer)
     (problem,) = refused.value.report.errors
-    assert problem.row == 3 and "reported_at" in problem.message and "future" in problem.message
+    assert problem.row == 3 and "reported_at" in problem.message and "toekomst" in problem.message
     assert not PhishingTakedown.objects.exists()
 
 

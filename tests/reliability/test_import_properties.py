@@ -181,5 +181,5 @@ def test_a_csv_field_beyond_the_readers_limit_is_refused_naming_its_row():
     with pytest.raises(ImportRefused) as refused:
         import_takedowns(content, "t.csv")
     [problem] = refused.value.report.errors
-    assert problem.row == 3 and "unreadable CSV line" in problem.message
+    assert problem.row == 3 and "Onleesbare CSV-regel" in problem.message
     assert not PhishingTakedown.objects.exists()
