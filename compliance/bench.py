@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.bench import Measure, measure, register_bench
 
 
@@ -154,3 +156,120 @@ def bench_check_lists(scale: float) -> list[Measure]:
     finally:
         admin_user.delete()
     return results
+
+
+# --- the sweep against the hand-written SQL doing the same recording --------------------
+
+SWEEP_RATIO_CASE = "compliance.sweep_ratio"
+
+
+def _sweep_sql(now: Any, today: Any, window: Any) -> tuple[str, list[Any], str, list[Any]]:
+    """The recording by hand: one INSERT … SELECT … ON CONFLICT DO NOTHING of a reminder per
+    due check (its stage computed in SQL: before, due or overdue), then one UPDATE marking
+    them sent. Portable SQL; only the date → moment cast differs per database."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from compliance.models import CheckStatus, Control, ControlCheck
+    from core.models import Reminder
+
+    ops = connection.ops
+    due = "CAST(c.due_date AS timestamp)" if connection.vendor == "postgresql" else "c.due_date || ' 00:00:00'"
+    check_table, control_table, reminder_table = (
+        ControlCheck._meta.db_table,
+        Control._meta.db_table,
+        Reminder._meta.db_table,
+    )
+    insert = (
+        f"INSERT INTO {reminder_table} (recipient_id, item_type_id, item_id, stage, escalation, due, title, url, "  # noqa: S608
+        "kind, source, created_at, attempts, last_error) "
+        "SELECT c.owner_id, %s, c.id, "
+        "CASE WHEN c.due_date < %s THEN 'overdue' WHEN c.due_date = %s THEN 'due' ELSE 'before' END, "
+        f"%s, {due}, ctl.code || ' ' || ctl.title, '/checks/' || c.id || '/', 'Periodieke controles', "
+        "'compliance.checks', %s, 0, '' "
+        f"FROM {check_table} c JOIN {control_table} ctl ON ctl.id = c.control_id "
+        "WHERE c.status IN (%s, %s) AND c.due_date <= %s AND ctl.active = %s AND c.owner_id IS NOT NULL "
+        "ON CONFLICT DO NOTHING"
+    )
+    insert_params = [
+        ContentType.objects.get_for_model(ControlCheck).pk,
+        ops.adapt_datefield_value(today),
+        ops.adapt_datefield_value(today),
+        False,
+        ops.adapt_datetimefield_value(now),
+        CheckStatus.OPEN,
+        CheckStatus.REJECTED,
+        ops.adapt_datefield_value(window),
+        True,
+    ]
+    update = f"UPDATE {reminder_table} SET sent_at = %s WHERE sent_at IS NULL AND source = %s"  # noqa: S608
+    update_params = [ops.adapt_datetimefield_value(now), "compliance.checks"]
+    return insert, insert_params, update, update_params
+
+
+@register_bench(SWEEP_RATIO_CASE)
+def bench_sweep_ratio(scale: float) -> list[Any]:
+    """One reminder sweep (`core.reminders.sweep`, what `manage.py send_reminders` runs, with the
+    locmem e-mail backend) over N due checks against the hand-written INSERT … ON CONFLICT DO
+    NOTHING and UPDATE; interleaved, the reminders deleted before every run."""
+    from django.core import mail
+    from django.db import connection
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from core.bench import Ratio, interleaved, rows_for
+    from core.models import Reminder
+    from core.reminders import reminder_window, sweep
+
+    checks = rows_for(100_000, scale)
+    owners, controls = _bench_data(checks)
+    if connection.vendor == "postgresql":
+        # The steady state: autovacuum has seen the new checks. Without statistics the
+        # planner takes the just-filled tables for empty and the sources' IN (SELECT …) runs
+        # for minutes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    now = timezone.now()
+    insert, insert_params, update, update_params = _sweep_sql(now, timezone.localdate(now), reminder_window(now))
+
+    def reset() -> None:
+        queryset = Reminder.objects.filter(recipient__in=owners)
+        queryset._raw_delete(queryset.db)  # type: ignore[attr-defined]
+        mail.outbox = []
+
+    def waarborg() -> None:
+        sweep(now)
+
+    def baseline() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, insert_params)
+            cursor.execute(update, update_params)
+
+    try:
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            ours, theirs = interleaved(waarborg, baseline, 3, reset=reset, warm_up=False)
+            reset()
+            with measure() as one:
+                sweep(now)
+            mine = Reminder.objects.filter(recipient__in=owners)
+            recorded = mine.filter(source="compliance.checks").count()
+            everything = mine.count()
+            reset()
+            baseline()
+            by_hand = mine.filter(sent_at=now).count()
+            reset()
+        return [
+            Ratio(
+                "compliance",
+                f"reminder sweep, {checks:,} checks due",
+                ours,
+                theirs,
+                3.0,
+            ),
+            Measure(SWEEP_RATIO_CASE, f"sweep of {checks} checks due: queries", one.queries, "queries"),
+            Measure(SWEEP_RATIO_CASE, f"sweep of {checks} checks due: check reminders", recorded, "rows"),
+            Measure(SWEEP_RATIO_CASE, f"sweep of {checks} checks due: all reminders", everything, "rows"),
+            Measure(SWEEP_RATIO_CASE, f"hand-written SQL, {checks} checks: reminders sent", by_hand, "rows"),
+        ]
+    finally:
+        _bench_cleanup(owners, controls)

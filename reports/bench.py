@@ -12,6 +12,8 @@ from __future__ import annotations
 import resource
 import sys
 import tracemalloc
+from datetime import date
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
@@ -180,3 +182,96 @@ def annual_ten_years(scale: float) -> list[Measure]:
     finally:
         _remove_years()
     return results
+
+
+# --- the annual report against the hand-written GROUP BY ---------------------------------
+
+ANNUAL_RATIO_CASE = "reports.annual_ratio"
+
+
+def _group_by_sql(years: range) -> list[tuple[str, list[Any]]]:
+    """The six incident figures of every year by hand: per table one GROUP BY over a table of
+    year bounds (portable SQL: a UNION ALL of the years, joined on the indexed column)."""
+    from django.db import connection
+
+    from incidents.models import (
+        Calamity,
+        DDoSAttack,
+        FraudAccountRemoval,
+        Incident,
+        MisuseInvestigation,
+        PhishingTakedown,
+    )
+    from incidents.stats import year_bounds
+
+    ops = connection.ops
+    moments = " UNION ALL ".join("SELECT %s AS year, %s AS lo, %s AS hi" for _ in years)
+    moment_params: list[Any] = []
+    day_params: list[Any] = []
+    for year in years:
+        start, end = year_bounds(year)
+        moment_params += [year, ops.adapt_datetimefield_value(start), ops.adapt_datetimefield_value(end)]
+        day_params += [
+            year,
+            ops.adapt_datefield_value(date(year, 1, 1)),
+            ops.adapt_datefield_value(date(year + 1, 1, 1)),
+        ]
+    queries = []
+    for model, field, extra, extra_params in (
+        (Incident, "closed_at", " AND t.status = %s", ["closed"]),
+        (Calamity, "declared_at", "", []),
+        (DDoSAttack, "started_at", "", []),
+        (PhishingTakedown, "completed_at", "", []),
+        (MisuseInvestigation, "opened_on", "", []),
+        (FraudAccountRemoval, "removed_at", "", []),
+    ):
+        params = day_params if field == "opened_on" else moment_params
+        sql = (
+            f"SELECT y.year, COUNT(t.id) FROM ({moments}) y JOIN {model._meta.db_table} t "  # noqa: S608
+            f"ON t.{field} >= y.lo AND t.{field} < y.hi{extra} GROUP BY y.year ORDER BY y.year"
+        )
+        queries.append((sql, params + extra_params))
+    return queries
+
+
+@register_bench(ANNUAL_RATIO_CASE)
+def annual_ratio(scale: float) -> list[Any]:
+    """`annual_report(year)` (what `manage.py annual_report` runs) for each of ten years over ten
+    years at ten times the seed's volume, against the hand-written GROUP BY of the incident
+    figures over the same tables. The baseline counts only the six incident figures (the
+    tables that hold the volume); the report computes every figure of a year and of the year
+    before, so the ratio is an upper bound."""
+    from django.db import connection
+
+    from core.bench import Ratio, interleaved
+
+    from .annual import annual_report
+
+    years = range(2012, 2022)
+    queries = _group_by_sql(range(2011, 2022))  # each report shows its year and the one before
+
+    def waarborg() -> None:
+        for year in years:
+            annual_report(year)
+
+    def baseline() -> None:
+        with connection.cursor() as cursor:
+            for sql, params in queries:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    _remove_years()
+    try:
+        rows = _fill_years(years, scale)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        ours, theirs = interleaved(waarborg, baseline)
+        with measure() as one:
+            annual_report(2021)
+        return [
+            Ratio("reports", f"annual report, ten years, {rows:,} rows", ours, theirs, 1.0),
+            Measure(ANNUAL_RATIO_CASE, "annual report of one year: queries", one.queries, "queries"),
+        ]
+    finally:
+        _remove_years()

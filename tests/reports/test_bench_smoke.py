@@ -8,3 +8,75 @@ def test_the_export_benchmark_runs_at_a_tiny_scale_and_cleans_up(db):
     assert sizes == {"stream 2 rows: queries": 1, "stream 20 rows: queries": 1}
     assert all(m.case == CASE for m in measures)
     assert not Event.objects.filter(name="bench.export").exists()
+
+
+def _ratio_rows(results, case):
+    from core.bench import Ratio
+
+    return [r for r in results if isinstance(r, Ratio) and r.case == case]
+
+
+def test_the_sweep_ratio_runs_on_a_few_checks_and_cleans_up(db):
+    from compliance.bench import bench_sweep_ratio
+    from compliance.models import ControlCheck
+    from core.bench import configure
+    from core.models import Reminder
+
+    configure(rows=20, repeat=1)
+    try:
+        results = bench_sweep_ratio(1.0)
+    finally:
+        configure()
+    (row,) = _ratio_rows(results, "compliance")
+    assert "20 checks due" in row.what
+    assert row.waarborg > 0 and row.baseline > 0
+    assert row.ratio == row.waarborg / row.baseline and row.goal == 3.0
+    counts = {m.what: m.value for m in results if not hasattr(m, "waarborg")}
+    assert counts["sweep of 20 checks due: check reminders"] == 20
+    assert counts["hand-written SQL, 20 checks: reminders sent"] == 20
+    assert counts["sweep of 20 checks due: queries"] > 0
+    assert not ControlCheck.objects.exists() and not Reminder.objects.exists()
+
+
+def test_the_annual_report_ratio_runs_on_tiny_years_and_cleans_up(db):
+    from core.bench import configure
+    from incidents.models import FraudAccountRemoval, PhishingTakedown
+    from reports.bench import annual_ratio
+
+    configure(repeat=1)
+    try:
+        results = annual_ratio(0.00001)  # ten rows of each register per year
+    finally:
+        configure()
+    (row,) = _ratio_rows(results, "reports")
+    assert row.what.startswith("annual report, ten years, 400 rows")
+    assert row.waarborg > 0 and row.baseline > 0 and row.goal == 1.0
+    assert isinstance(row.ratio, float)
+    assert not FraudAccountRemoval.objects.exists() and not PhishingTakedown.objects.exists()
+
+
+def test_the_hand_written_group_by_counts_what_the_report_counts(db):
+    from django.db import connection
+
+    from reports.annual import annual_report
+    from reports.bench import _fill_years, _group_by_sql, _remove_years
+
+    _fill_years(range(2020, 2022), 0.00001)
+    try:
+        counted = {}
+        with connection.cursor() as cursor:
+            for key, (sql, params) in zip(
+                ["incidents_handled", "calamities", "ddos_attacks", "phishing_takedowns", "misuse_investigations",
+                 "fraud_account_removals"],
+                _group_by_sql(range(2020, 2022)),
+                strict=True,
+            ):  # fmt: skip
+                cursor.execute(sql, params)
+                counted[key] = dict(cursor.fetchall())
+        report = annual_report(2021)
+        for key, per_year in counted.items():
+            assert per_year.get(2021, 0) == report[key], key
+            assert per_year.get(2020, 0) == report["previous_year"][key], key
+        assert report["fraud_account_removals"] == 10
+    finally:
+        _remove_years()
