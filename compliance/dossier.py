@@ -37,6 +37,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from compliance.models import Control, ControlCheck, Evidence
+from core import formatting
 from core.exporters import BaseExporter, csv_writer, register_exporter
 from core.storage import copy_hashed
 
@@ -95,7 +96,7 @@ class Dossier:
     @property
     def label(self) -> str:
         what = self.control.code if self.control else _("alle maatregelen")
-        return f"{what} {self.date_from:%Y-%m-%d} – {self.date_to:%Y-%m-%d}"
+        return f"{what} {formatting.day(self.date_from)} – {formatting.day(self.date_to)}"
 
     def params(self) -> dict[str, str]:
         return {
@@ -265,7 +266,7 @@ def manifest_csv(built: Built) -> bytes:
 
 
 def _when(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "–"
+    return formatting.moment(moment) if moment else formatting.EMPTY
 
 
 def _who(user: Any) -> str:
@@ -319,8 +320,8 @@ def dossier_pdf(dossier: Dossier, checks: list[tuple[ControlCheck, list[Evidence
                 Paragraph(escape(f"{check.control.code} {check.control.title}"), styles["Heading2"]),
             ]
         rows = [
-            [_("Periode"), f"{check.period_start:%Y-%m-%d} – {check.period_end:%Y-%m-%d}"],
-            [_("Uiterste datum"), f"{check.due_date:%Y-%m-%d}"],
+            [_("Periode"), f"{formatting.day(check.period_start)} – {formatting.day(check.period_end)}"],
+            [_("Uiterste datum"), formatting.day(check.due_date)],
             [_("Status"), check.get_status_display()],
             [_("Resultaat"), check.get_result_display() or "–"],
             [_("Conclusie"), Paragraph(escape(check.conclusion or "–"), small)],

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from compliance.models import CheckStatus, Control, ControlCheck, FollowUpAction, Policy
+from core import formatting
 from core.reminders import DueItem, register_source, reminder_window
 
 CHUNK = 2000
@@ -34,7 +35,8 @@ def checks_due(now: datetime) -> Iterator[DueItem]:
     url = reverse("check-page", args=[0]).removesuffix("0/") + "{}/"
     for check in checks.iterator(chunk_size=CHUNK):
         control = controls[check.control_id]
-        title = f"{control.code} {control.title} ({check.period_start:%d-%m-%Y}–{check.period_end:%d-%m-%Y})"
+        period = f"{formatting.day(check.period_start)} – {formatting.day(check.period_end)}"
+        title = f"{control.code} {control.title} ({period})"
         for recipient_id in {check.owner_id, check.evidence_owner_id} - {None}:
             yield DueItem(
                 obj=check,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts import roles
 from compliance.models import Evidence, Policy
+from core import formatting
 from core.models import log_event
 from core.storage import copy_hashed
 
@@ -51,8 +52,8 @@ class Finding:
                 "id": self.obj.pk,
                 "name": self.obj.original_name,
                 "control": check.control.code,
-                "start": f"{check.period_start:%Y-%m-%d}",
-                "end": f"{check.period_end:%Y-%m-%d}",
+                "start": formatting.day(check.period_start),
+                "end": formatting.day(check.period_end),
             }
         return _("Beleidsdocument %(id)s (%(name)s) van %(policy)s") % {
             "id": self.obj.pk,

@@ -47,7 +47,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if not isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
         return default_server_error(request)
     message = gettext("De database is tijdelijk niet bereikbaar")
-    headers = {"Retry-After": "30"}
+    headers = {"Retry-After": str(RETRY_AFTER)}
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=503, headers=headers)
-    return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8", headers=headers)
+    return HttpResponse(
+        database_down_page(message, request.get_full_path()),
+        status=503,
+        content_type="text/html; charset=utf-8",
+        headers=headers,
+    )
+
+
+RETRY_AFTER = 30
+
+
+def database_down_page(message: str, path: str) -> str:
+    """The 503 page in the house style and the active language. Rendered without the request,
+    so no context processor runs: nothing on it reads the database (or the session)."""
+    from django.template.loader import get_template
+
+    try:
+        return get_template("503.html").render({"message": message, "retry_after": RETRY_AFTER, "path": path})
+    except Exception:  # the page of last resort must not fail itself
+        from django.utils.html import escape
+
+        return f"<!DOCTYPE html><title>Waarborg</title><p>{escape(message)}</p>"

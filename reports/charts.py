@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any, Protocol
 
+from core import formatting
+
 
 class Chart(Protocol):
     title: str
@@ -67,9 +69,24 @@ def chart_spec(chart: Chart) -> dict[str, Any]:
     }
 
 
-def table_rows(chart: Chart) -> list[tuple[str, list[Any]]]:
-    """The chart's numbers by label, for the table beside it."""
+def value_text(value: Any, unit: str = "") -> str:
+    """One value as people read it (the same helpers as every page and the PDF): a count as
+    "15.069", a percentage as "99,78" (the unit stands in the column header), nothing as "—"."""
+    if value is None or value == "":
+        return formatting.EMPTY
+    if unit.strip() == "%" or (isinstance(value, float) and not value.is_integer()):
+        return formatting.number(value, 2)
+    if isinstance(value, float):
+        return formatting.number(int(value))
+    return formatting.number(value)
+
+
+def table_rows(chart: Chart) -> list[tuple[str, list[str]]]:
+    """The chart's numbers by label, formatted, for the table beside it."""
     return [
-        (label, [values[i] if i < len(values) else "" for _name, values in chart.series])
+        (
+            label,
+            [value_text(values[i] if i < len(values) else None, chart.unit) for _name, values in chart.series],
+        )
         for i, label in enumerate(chart.labels)
     ]

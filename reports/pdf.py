@@ -5,15 +5,19 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from core import formatting
 
 from .annual import ChartData, availability_rows, report_charts, report_rows
 from .charts import chart_spec
@@ -26,11 +30,10 @@ CHART_WIDTH_CM, CHART_HEIGHT_CM = 16.0, 8.0
 
 
 def _number(value: Any) -> str:
-    if value is None:
-        return "–"
+    """A table cell: the pages' helpers (core.formatting), so the PDF reads as the pages do."""
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
-    return f"{value:,}".replace(",", ".")
+        return formatting.number(value, 2)
+    return formatting.number(value)
 
 
 def chart_png(chart: ChartData) -> bytes:
@@ -99,10 +102,8 @@ def chart_png(chart: ChartData) -> bytes:
 def _tick_label(value: float, unit: str) -> str:
     """Tick labels with the Dutch decimal comma and thousands dot: 99,5; 1.200."""
     value = round(float(value), 2)
-    if value.is_integer():
-        return f"{int(value):,}".replace(",", ".") + (" %" if unit == "%" else "")
-    text = f"{value:.2f}".rstrip("0").replace(".", ",")
-    return f"{text} %" if unit == "%" else text
+    text = formatting.number(int(value)) if value.is_integer() else formatting.number(Decimal(str(value)).normalize())
+    return gettext("%(number)s %%") % {"number": text} if unit == "%" else text
 
 
 def chart_image(chart: ChartData) -> Image:
@@ -126,7 +127,7 @@ def annual_report_pdf(report: dict[str, Any]) -> bytes:
             "service": item.service,
             "norm": _number(item.norm),
         }
-        table.append([label, _number(item.achieved) + " %", _number(item.previous) + " %"])
+        table.append([label, formatting.percent(item.achieved), formatting.percent(item.previous)])
     grid = Table(table, colWidths=[10 * cm, 3 * cm, 3 * cm], repeatRows=1)
     grid.setStyle(
         TableStyle(

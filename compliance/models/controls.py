@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
 from organisation.models import Service
 
 from .frameworks import Requirement
@@ -333,7 +334,7 @@ class ControlCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.control.code} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+        return f"{self.control.code} {formatting.day(self.period_start)} – {formatting.day(self.period_end)}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self._stored_status == CheckStatus.ACCEPTED:

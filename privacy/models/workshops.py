@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import formatting
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -134,7 +136,7 @@ class WorkshopSession(models.Model):
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at, AMSTERDAM)
-        return f"{self.series.name} {local:%d-%m-%Y %H:%M}"
+        return f"{self.series.name} {formatting.moment(local)}"
 
     def get_absolute_url(self) -> str:
         return reverse("privacy:calendar") + f"#sessie-{self.pk}"

@@ -77,3 +77,25 @@ def test_the_pages_speak_english_when_asked(client_as, employee, open_check):
     assert "My checks" in body and "Mijn controles" not in body
     detail = client.get(open_check.get_absolute_url()).content.decode()
     assert "Submit for review" in detail
+
+
+def test_a_check_period_reads_as_dutch_dates_on_its_pages_and_in_its_name(client_as, employee, open_check):
+    import re
+    from datetime import date
+
+    from django.utils import translation
+
+    from compliance.models import ControlCheck
+
+    ControlCheck.objects.filter(pk=open_check.pk).update(
+        period_start=date(2021, 1, 1), period_end=date(2021, 3, 31), due_date=date(2021, 3, 30)
+    )
+    open_check.refresh_from_db()
+    with translation.override("nl"):
+        assert str(open_check) == f"{open_check.control.code} 1 januari 2021 – 31 maart 2021"
+    client = client_as(employee)
+    for url in ("/checks/mine/", open_check.get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert "1 januari 2021 – 31 maart 2021" in body, url
+        assert "30 maart 2021" in body, url
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b|\b\d{2}-\d{2}-\d{4}\b", re.sub(r'"[^"]*"', "", body)), url

@@ -53,3 +53,34 @@ def test_a_value_the_database_cannot_hold_is_a_400(monkeypatch, auditor):
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(auditor)
     assert client.get("/api/v1/services/").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "message"),
+    [
+        ("nl", "Tijdelijk niet beschikbaar", "De database is tijdelijk niet bereikbaar"),
+        ("en", "Temporarily unavailable", "The database is temporarily unavailable"),
+    ],
+)
+def test_a_lost_database_on_a_page_gives_the_house_style_503_without_touching_the_database(
+    monkeypatch, db, language, title, message, django_assert_num_queries
+):
+    from django.test import Client
+
+    from accounts import views as account_views
+
+    def fail(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(account_views.LoginView, "get", fail)
+    client = Client(raise_request_exception=False, headers={"accept-language": language})
+    with django_assert_num_queries(0):
+        response = client.get("/account/login/?next=/checks/mine/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert f"<h1>{title}</h1>" in html and message in html
+    assert "waarborg/site.css" in html and 'class="skip-link"' in html
+    assert 'href="/account/login/?next=/checks/mine/"' in html

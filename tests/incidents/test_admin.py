@@ -74,6 +74,9 @@ def test_the_big_changelists_count_no_more_than_the_limit_and_take_the_same_quer
     assert len(response.context["cl"].result_list) == 50
     paginator = response.content.decode().split('<p class="paginator">')[1].split("</p>")[0]
     assert "meer dan 100 " in paginator and "101" not in paginator
+    # the action bar says the same: no "Alle 101 geselecteerd" for a list that stopped counting
+    actions = response.content.decode().split('<div class="actions">')[1].split("</div>")[0]
+    assert "meer dan 100" in actions and "101" not in actions
 
 
 def test_the_incident_changelist_takes_the_same_queries_for_few_and_many_rows(

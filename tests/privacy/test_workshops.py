@@ -312,3 +312,13 @@ def test_people_who_started_before_the_onboarding_programme_are_exempt(make_user
     duty = next(d for d in workshops.duties(date(2021, 6, 1)) if d.person.user == veteran)
     assert duty.onboarding_exempt and not duty.onboarding_overdue
     assert duty.avg_overdue  # the yearly AVG workshop is owed by everyone
+
+
+def test_a_session_is_named_with_its_dutch_local_start(make_session):
+    from datetime import UTC
+
+    from django.utils import translation
+
+    session = make_session(starts_at=datetime(2026, 11, 30, 9, 38, tzinfo=UTC))
+    with translation.override("nl"):
+        assert str(session) == f"{session.series.name} 30 november 2026 10:38"

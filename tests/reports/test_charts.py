@@ -112,3 +112,38 @@ def test_the_base_template_links_the_nl_design_system_css_and_the_skip_link(clie
 def test_the_admin_loads_the_theme(client_as, security_officer):
     html = client_as(security_officer).get("/admin/").content.decode()
     assert "/static/waarborg/admin.css" in html and "/static/nlds/rhc-tokens/root.css" in html
+
+
+COUNTS = annual.ChartData("Meldingen", ["jan", "feb", "mrt"], [("aantal", [15069, None, 3])], axis_title="aantal")
+
+
+def test_the_chart_table_shows_numbers_with_dutch_separators_and_a_dash_for_nothing():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load reports_charts %}{% chart counts %}{% chart availability %}")
+    with translation.override("nl"):
+        html = template.render(Context({"counts": COUNTS, "availability": AVAILABILITY}))
+    assert 'jan</th><td class="num">15.069</td>' in html
+    assert 'feb</th><td class="num">—</td>' in html
+    assert 'mrt</th><td class="num">3</td>' in html
+    # a percentage keeps two decimals with the decimal comma (the unit is in the header)
+    assert 'DigiD</th><td class="num">99,78</td><td class="num">99,50</td>' in html
+    tables = "".join(re.findall(r"<table>.*?</table>", html, re.S))
+    assert "None" not in tables and "15069" not in tables
+
+
+def test_the_pdf_cells_use_the_same_helpers_as_the_pages():
+    from django.utils import translation
+
+    from core import formatting
+
+    with translation.override("nl"):
+        assert pdf._number(15069) == formatting.number(15069) == "15.069"
+        assert pdf._number(99.78) == "99,78"
+        assert pdf._number(None) == formatting.EMPTY
+        assert charts.value_text(15069) == pdf._number(15069)
+    # one implementation: the active language decides, as on the pages
+    with translation.override("en"):
+        assert pdf._number(15069) == formatting.number(15069) == "15,069"
+        assert pdf._tick_label(1200, "") == "1,200"
