@@ -162,6 +162,13 @@ class SecretFreeAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("user")
 
+    readonly_fields = ["holder"]
+
+    @admin.display(description=_("gebruiker"), ordering="user__username")
+    def holder(self, obj: Any) -> str:
+        """The owner by full name (the libraries' own field has no translatable label)."""
+        return obj.user.get_full_name() or obj.user.get_username()
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -173,23 +180,23 @@ class SecretFreeAdmin(admin.ModelAdmin):
 
 
 class TOTPDeviceAdmin(SecretFreeAdmin):
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_display = ["holder", "name", "confirmed", "created_at", "last_used_at"]
     list_filter = ["confirmed"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["holder", "name", "confirmed", "created_at", "last_used_at"]
 
 
 class StaticDeviceAdmin(SecretFreeAdmin):
     """Recovery codes: the codes themselves are not shown."""
 
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_display = ["holder", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["holder", "name", "confirmed", "created_at", "last_used_at"]
 
 
 class AuthTokenAdmin(SecretFreeAdmin):
     """API tokens: owner, creation and expiry; the key is never stored and its hash not shown."""
 
-    list_display = ["user", "created", "expiry"]
-    fields = ["user", "created", "expiry"]
+    list_display = ["holder", "created", "expiry"]
+    fields = ["holder", "created", "expiry"]
     date_hierarchy = "created"
 
 
