@@ -11,6 +11,19 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from incidents.imports import ImportRefused, import_file
 
 
+def command_input(file: str, user: str) -> tuple[Path, Any]:
+    """The file and the acting user of an import command; a clear error when either is unknown."""
+    path = Path(file)
+    if not path.is_file():
+        raise CommandError(f"Bestand niet gevonden: {file}")
+    actor = None
+    if user:
+        actor = get_user_model().objects.filter(username=user).first()
+        if actor is None:
+            raise CommandError(f"Onbekende gebruiker: {user}")
+    return path, actor
+
+
 class ImportCommand(BaseCommand):
     kind = ""
 
@@ -19,14 +32,7 @@ class ImportCommand(BaseCommand):
         parser.add_argument("--user", default="", help="gebruikersnaam die de import doet")
 
     def handle(self, *args: Any, file: str, user: str, **options: Any) -> None:
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Bestand niet gevonden: {file}")
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(f"Onbekende gebruiker: {user}")
+        path, actor = command_input(file, user)
         with path.open("rb") as handle:
             try:
                 report = import_file(self.kind, handle, path.name, actor)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from incidents.imports import ImportRefused
+from incidents.management.commands._import_base import command_input
 from reports.year_import import REGISTERS, import_year
 
 
@@ -27,14 +26,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, register: str, file: str, dry_run: bool, user: str, **options: Any) -> None:
-        path = Path(file)
-        if not path.is_file():
-            raise CommandError(f"Bestand niet gevonden: {file}")
-        actor = None
-        if user:
-            actor = get_user_model().objects.filter(username=user).first()
-            if actor is None:
-                raise CommandError(f"Onbekende gebruiker: {user}")
+        path, actor = command_input(file, user)
         try:
             report = import_year(register, path.read_bytes(), path.name, actor, dry_run=dry_run)
         except ImportRefused as refused:
