@@ -250,7 +250,7 @@ class DPIAForm(forms.ModelForm):
 
     STEPS = [
         ("", _("— geen stap —")),
-        ("to_review", _("Ter review aanbieden")),
+        ("to_review", _("Ter beoordeling aanbieden")),
         ("to_draft", _("Terug naar concept")),
         ("advice", _("Advies FG vastleggen")),
         ("decide", _("Besluit vastleggen")),
@@ -312,10 +312,10 @@ def dpia_actions(dpia: DPIA) -> list[RecordAction]:
         actions.append(
             RecordAction(
                 name="review",
-                label=_("Ter review aanbieden"),
+                label=_("Ter beoordeling aanbieden"),
                 form_class=NoteForm,
                 run=lambda obj, user, data: dpias.move(obj, Status.IN_REVIEW, user, data["note"]),
-                success=_("De DPIA is ter review aangeboden."),
+                success=_("De DPIA is ter beoordeling aangeboden."),
             )
         )
     if dpia.status == Status.IN_REVIEW:

@@ -73,7 +73,7 @@ def validate_decision(dpia: DPIA, decision: str, on: date) -> None:
 
 def validate_advice(dpia: DPIA, advice: str) -> None:
     if dpia.status not in (Status.IN_REVIEW, Status.DPO_ADVICE):
-        raise ValidationError(_("Advies van de FG kan pas als de DPIA in review is"))
+        raise ValidationError(_("Advies van de FG kan pas als de DPIA in beoordeling is"))
     if not advice.strip():
         raise ValidationError({"advice": _("Het advies is leeg")})
 

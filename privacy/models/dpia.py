@@ -45,7 +45,7 @@ SCALE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(4)]
 class DPIA(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("concept")
-        IN_REVIEW = "in_review", _("in review")
+        IN_REVIEW = "in_review", _("in beoordeling")
         DPO_ADVICE = "dpo_advice", _("advies FG")
         DECIDED = "decided", _("besloten")
 

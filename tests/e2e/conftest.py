@@ -267,7 +267,7 @@ ENGLISH_WORDS = {
     "Select", "Change", "View", "Show", "Hide", "Remove", "Date", "Time", "Clear", "Cancel",
     "Close", "Log", "Home", "Welcome", "Actions", "Action", "Changes", "Field", "From", "To",
     "Next", "Previous", "Page", "results", "total", "selected", "Forbidden", "Found", "Error",
-    "True", "False", "Unknown", "User", "Resource",
+    "True", "False", "Unknown", "User", "Resource", "review",
 }  # fmt: skip
 # Proper names and words of the demo data that happen to be English.
 ENGLISH_ALLOWED: set[str] = set()

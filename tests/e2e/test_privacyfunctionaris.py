@@ -75,7 +75,7 @@ def test_start_a_dpia_and_take_it_to_advice(journey):
     _pick(j, "owner", "Pieter Bakker")
     j.click(j.page.get_by_role("button", name="Opslaan en opnieuw bewerken"))
     expect(j.page.locator(".messagelist .success")).to_be_visible()
-    _record_action(j, "Ter review aanbieden")
+    _record_action(j, "Ter beoordeling aanbieden")
     j.click(j.page.locator("a.record-action", has_text="Advies FG vastleggen"))
     j.page.get_by_label("Advies FG").fill("Doorgaan met maatregelen: dataminimalisatie en een bewaartermijn.")
     j.click(j.page.locator("#content-main input[type=submit]"))

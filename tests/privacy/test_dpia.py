@@ -63,7 +63,7 @@ def test_a_draft_cannot_jump_to_decided(make_dpia):
 
 
 def test_advice_needs_a_review(make_dpia):
-    with pytest.raises(ValidationError, match="in review"):
+    with pytest.raises(ValidationError, match="in beoordeling"):
         dpias.record_dpo_advice(make_dpia(), "ok", None)
 
 
