@@ -42,6 +42,7 @@ from core.exporters import (
     DEFAULT_DIALECT,
     DIALECT_PARAM,
     BaseExporter,
+    CsvDialect,
     ExportTooLarge,
     ListExporter,
     Row,
@@ -50,6 +51,7 @@ from core.exporters import (
     export_response,
     get_dialect,
     register_source,
+    sql_csv_lines,
     start_async_export,
 )
 
@@ -128,6 +130,11 @@ class SerializerExporter(BaseExporter):
 
     def count(self) -> int:
         return self.queryset.count()
+
+    def csv_query(self, spec: CsvDialect) -> tuple[QuerySet, tuple[str, list[Any]]] | None:
+        paths = self.plain_paths()
+        query = sql_csv_lines(self.queryset, paths, spec) if paths is not None else None
+        return (self.queryset, query) if query else None
 
     def describe(self) -> dict[str, Any]:
         meta = self.queryset.model._meta
