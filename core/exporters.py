@@ -393,7 +393,11 @@ def iter_sql_csv(queryset: QuerySet, query: tuple[str, list[Any]], batch: int) -
     19-byte header, the last message is the trailer. Dates are formatted in the session's
     time zone, set to the active one for this statement only (SET LOCAL in a transaction,
     put back afterwards when that transaction is nested in another, so the connection's UTC
-    holds for every other query)."""
+    holds for every other query).
+
+    While the lines stream, the connection is busy with the COPY: whoever consumes the chunks
+    must not query the same database before the last one (a streamed response and a file
+    target do not; a progress callback is called only afterwards)."""
     sql, params = query
     connection = connections[queryset.db]
     zone = timezone.get_current_timezone_name()
@@ -476,8 +480,8 @@ class BaseExporter:
             for chunk, in_chunk in iter_sql_csv(*query, SQL_CSV_BATCH_ROWS):
                 done += in_chunk
                 yield chunk, in_chunk
-                if progress:
-                    progress(done)
+            if progress:  # not before: the connection is busy with the COPY until its last line
+                progress(done)
             return
         for row in self.rows():
             writerow([cell(value) for value in row])
