@@ -262,3 +262,13 @@ def test_the_pseudonym_is_the_hmac_of_the_purpose_and_the_digits_under_the_key(s
         settings.PSEUDONYM_KEY = key
         expected = hmac.new(key.encode(), b"digid-account:123456789", hashlib.sha256).hexdigest()
         assert pseudonymise_account("123-456-789") == expected
+
+
+def test_removals_already_stored_are_skipped_and_reported_and_others_of_the_same_account_imported(db):
+    import_fraud_removals(FRAUD_CSV, "fraud.csv")
+    later = FRAUD_CSV + b"123456789,999990019,J. Jansen,phishing,2022-02-02 09:00,ja,nee\n"
+    again = import_fraud_removals(later, "fraud-2022.csv")
+    assert again.created == 1
+    assert [d.row for d in again.duplicates] == [2, 3, 4, 5]
+    assert all("al geregistreerd" in d.message for d in again.duplicates)
+    assert FraudAccountRemoval.objects.filter(pseudonym=pseudonymise_account("123456789")).count() == 3
