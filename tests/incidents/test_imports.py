@@ -1,12 +1,17 @@
 import hashlib
+import hmac
 import io
 import json
+import math
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from core.models import Event
@@ -219,3 +224,51 @@ def test_an_open_takedown_of_the_same_url_still_makes_the_row_a_skipped_duplicat
     assert report.created == 0
     assert [(d.row, "already registered" in d.message) for d in report.duplicates] == [(2, True)]
     assert PhishingTakedown.objects.count() == 1
+
+
+def _removals_csv(n: int) -> bytes:
+    start = datetime(2021, 1, 1)
+    lines = ["account_number,bsn,reason_code,removed_at,victim_informed,new_digid_requested"]
+    lines += [
+        f"{700000000 + i},{100000000 + i},phishing,{start + timedelta(minutes=i):%Y-%m-%d %H:%M},ja,nee"
+        for i in range(n)
+    ]
+    return "\n".join(lines).encode()
+
+
+@pytest.mark.parametrize("rows", [10, 1500])
+def test_the_queries_of_a_fraud_removal_import_do_not_grow_with_its_rows(db, settings, rows):
+    settings.INCIDENTS_IMPORT_BATCH_SIZE = 2000
+    import_fraud_removals(_removals_csv(3), "warm.csv")  # the content type and the like, cached
+    FraudAccountRemoval.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        report = import_fraud_removals(_removals_csv(rows), "many.csv")
+    assert report.created == rows and FraudAccountRemoval.objects.count() == rows
+    queries = [query["sql"] for query in captured.captured_queries]
+    inserts = [sql for sql in queries if sql.startswith('INSERT INTO "incidents_fraudaccountremoval"')]
+    # On PostgreSQL the stored removals of the file's accounts are looked up in one query
+    # (on SQLite per 500 accounts); then two savepoints and their releases, the batch and its
+    # creation record, the batch's history record, the event; and the rows themselves in one
+    # INSERT per batch of 2,000 (SQLite splits that by its limit on query parameters).
+    lookups = 1 if connection.vendor == "postgresql" else math.ceil(rows / 500)
+    assert len(queries) - len(inserts) == 8 + lookups
+    if connection.vendor == "postgresql":
+        assert len(inserts) == 1
+
+
+def test_the_pseudonym_is_the_hmac_of_the_purpose_and_the_digits_under_the_key(settings):
+    """The pre-keyed HMAC gives exactly the documented pseudonym, under whichever key is set."""
+    for key in ("first-key", "second-key", "first-key"):
+        settings.PSEUDONYM_KEY = key
+        expected = hmac.new(key.encode(), b"digid-account:123456789", hashlib.sha256).hexdigest()
+        assert pseudonymise_account("123-456-789") == expected
+
+
+def test_removals_already_stored_are_skipped_and_reported_and_others_of_the_same_account_imported(db):
+    import_fraud_removals(FRAUD_CSV, "fraud.csv")
+    later = FRAUD_CSV + b"123456789,999990019,J. Jansen,phishing,2022-02-02 09:00,ja,nee\n"
+    again = import_fraud_removals(later, "fraud-2022.csv")
+    assert again.created == 1
+    assert [d.row for d in again.duplicates] == [2, 3, 4, 5]
+    assert all("al geregistreerd" in d.message for d in again.duplicates)
+    assert FraudAccountRemoval.objects.filter(pseudonym=pseudonymise_account("123456789")).count() == 3

@@ -80,3 +80,25 @@ def test_the_hand_written_group_by_counts_what_the_report_counts(db):
         assert report["fraud_account_removals"] == 10
     finally:
         _remove_years()
+
+
+def test_the_import_ratio_runs_on_its_own_and_cleans_up(transactional_db):
+    # transactional: the case empties the tables with TRUNCATE, which PostgreSQL refuses
+    # inside a transaction that still has deferred foreign-key checks pending.
+    from core.bench import POSTGRESQL_ONLY, configure, on_postgresql
+    from incidents.bench_ratios import bench_import_ratio
+    from incidents.models import FraudAccountRemoval, ImportBatch
+
+    configure(repeat=1)
+    try:
+        results = bench_import_ratio(0.001)  # 100 rows, without the million-row fill
+    finally:
+        configure()
+    (row,) = _ratio_rows(results, "incidents")
+    assert row.goal == 2.0
+    if not on_postgresql():
+        assert row.skipped == POSTGRESQL_ONLY
+        return
+    assert row.what == "import of 100 fraud removals (vs bare bulk_create)"
+    assert row.waarborg > 0 and row.baseline > 0
+    assert not FraudAccountRemoval.objects.exists() and not ImportBatch.objects.exists()
