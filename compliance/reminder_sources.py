@@ -34,6 +34,7 @@ def checks_due(now: datetime) -> Iterator[DueItem]:
     kind = str(_("Periodieke controles"))
     # reverse() once, not once per check: the sweep reads every check falling due.
     url = reverse("check-page", args=[0]).removesuffix("0/") + "{}/"
+    periods: dict[tuple[Any, Any], str] = {}  # (start, end) -> its text: a few hundred periods
     # Tuples, not model instances: the sweep reads every check falling due, and what it
     # needs of each is these seven values (the dates' texts are cached in core.formatting).
     rows = checks.values_list(
@@ -42,7 +43,10 @@ def checks_due(now: datetime) -> Iterator[DueItem]:
     for pk, control_id, period_start, period_end, due_date, owner_id, evidence_owner_id in rows.iterator(
         chunk_size=CHUNK
     ):
-        title = f"{names[control_id]} ({formatting.day(period_start)} – {formatting.day(period_end)})"
+        period = (period_start, period_end)
+        if period not in periods:
+            periods[period] = f"{formatting.day(period_start)} – {formatting.day(period_end)}"
+        title = f"{names[control_id]} ({periods[period]})"
         check = ItemRef(ControlCheck, pk)
         check_url = url.format(pk)
         for recipient_id in {owner_id, evidence_owner_id} - {None}:

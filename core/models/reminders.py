@@ -43,13 +43,12 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            # the sweep: the unsent reminders by recipient (the next batch of recipients, then
-            # the claim of their rows); partial, so it holds only what is still to be sent
+            # the sweep: the unsent reminders by recipient (the next batch of recipients, the
+            # claim of their rows, reading them back and marking each digest's rows sent, all
+            # by recipient and claim token); partial, so it holds only what is still unsent
             models.Index(
                 fields=["recipient"], condition=models.Q(sent_at__isnull=True), name="reminder_unsent_recipient_idx"
             ),
-            # the rows one sweep claimed (read back after the claim; marked sent by primary key)
-            models.Index(fields=["claim_token"], name="reminder_claim_idx"),
             # the reminders about one item
             models.Index(fields=["item_type", "item_id"], name="reminder_item_idx"),
         ]
