@@ -20,7 +20,6 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -29,7 +28,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connections, models, router, transaction
+from django.db import connections, models, router
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -260,26 +259,18 @@ def collect(now: datetime) -> int:
 Key = tuple[int, int, int, str]  # recipient, item type, item, stage
 
 
-@contextmanager
-def _commit_without_waiting(connection: Any) -> Iterator[None]:
-    """On PostgreSQL, one transaction whose COMMIT does not wait for the WAL flush (unless
-    REMINDER_SYNCHRONOUS_COMMIT): what it writes is visible and kept at once, and lost only
-    if the database server itself crashes within a few hundred milliseconds; never
-    inconsistent, as later commits are lost with it. For the sweep's writes that is a
-    re-recording or a duplicate digest, never a loss; waiting costs a disk flush (4 ms or
-    more) per chunk and per e-mail. One extra statement (SET LOCAL) per transaction."""
+def _no_flush_wait(connection: Any) -> str:
+    """On PostgreSQL (unless REMINDER_SYNCHRONOUS_COMMIT), a FROM item that turns off
+    synchronous_commit for the statement's own transaction (set_config(…, true) is SET
+    LOCAL): its COMMIT does not wait for the WAL flush. What it writes is visible and kept
+    at once, and lost only if the database server itself crashes within a few hundred
+    milliseconds, never inconsistently (later commits are lost with it). For the sweep's
+    writes that means a re-recording or a duplicate digest, never a loss; waiting costs a
+    disk flush per chunk and per e-mail (4 ms and more on a busy disk). Inside the same
+    statement, so no extra round trips; "" where it does not apply."""
     if connection.vendor != "postgresql" or settings.REMINDER_SYNCHRONOUS_COMMIT:
-        yield
-        return
-    # savepoint=False: the sweep runs in autocommit mode, where this is its own transaction
-    with transaction.atomic(using=connection.alias, savepoint=False):
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
-
-
-def _same(value: Any) -> Any:
-    return value
+        return ""
+    return "(SELECT set_config('synchronous_commit', 'off', true)) AS no_flush_wait"
 
 
 # The columns _record fills; the others are NULL until the row is claimed or sent.
@@ -317,7 +308,7 @@ def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime, ma
         managers.update({user_id: found.get(user_id) for user_id in unknown})
     connection = connections[router.db_for_write(Reminder)]
     # SQLite stores moments as text (UTC); PostgreSQL gets aware datetimes (as JSON text)
-    adapt = connection.ops.adapt_datetimefield_value if connection.vendor != "postgresql" else _same
+    adapt = connection.ops.adapt_datetimefield_value if connection.vendor != "postgresql" else _iso
     created_at = adapt(now)
     type_ids: dict[type, int] = {}
     due_values: dict[Any, Any] = {}
@@ -353,14 +344,16 @@ def _record(candidates: list[tuple[Any, Stage, DueItem, str]], now: datetime, ma
     values = [rows[key] for key in sorted(rows)]
     table = connection.ops.quote_name(Reminder._meta.db_table)
     columns = ", ".join(map(connection.ops.quote_name, _RECORD_COLUMNS))
-    with _commit_without_waiting(connection), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # The whole chunk as one JSON parameter: psycopg would parse a statement of 13,000
             # placeholders again for every chunk, which costs more than the insert itself.
+            no_wait = _no_flush_wait(connection)
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT {_JSON_ROW} "  # noqa: S608 (names, not values)
-                "FROM json_array_elements(%s::json) AS r ON CONFLICT DO NOTHING",
-                [json.dumps(values, default=_json_default)],
+                f"FROM json_array_elements(%s::json) AS r{', ' + no_wait if no_wait else ''} "
+                "ON CONFLICT DO NOTHING",
+                [json.dumps(values)],
             )
             return max(cursor.rowcount, 0)
         inserted = 0
@@ -385,10 +378,8 @@ _JSON_CASTS += ("text", "text", "text", "text", "timestamptz", "bigint", "text")
 _JSON_ROW = ", ".join(f"(r->>{n})::{cast}" for n, cast in enumerate(_JSON_CASTS))
 
 
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime):
-        return value.isoformat()  # aware: the offset is in the text
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+def _iso(value: datetime) -> str:
+    return value.isoformat()  # aware: the offset is in the text (PostgreSQL's JSON rows)
 
 
 def _claimable(now: datetime) -> Q:
@@ -538,11 +529,21 @@ def _mark_sent(token: uuid.UUID, rows: list[Any], recipient_id: int, now: dateti
     sent unmarked, and the next sweep would send them all again (a batch of duplicates
     instead of at most one). Marking each digest right after its send keeps the window in
     which a kill causes a duplicate to this one statement. Its cost was the COMMIT's wait
-    for the disk (4 ms or more per e-mail); on PostgreSQL it does not wait (see
-    _commit_without_waiting: a killed worker still never resends)."""
+    for the disk (4 ms or more per e-mail on a busy disk); on PostgreSQL it does not wait
+    (see _no_flush_wait: a killed worker still never resends)."""
     from .models import Reminder
 
-    with _commit_without_waiting(connections[router.db_for_write(Reminder)]):
+    connection = connections[router.db_for_write(Reminder)]
+    no_wait = _no_flush_wait(connection)
+    if no_wait:  # the same UPDATE as below, with its FROM item
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(Reminder._meta.db_table)} SET sent_at = %s "  # noqa: S608
+                f"FROM {no_wait} WHERE sent_at IS NULL AND recipient_id = %s AND claim_token = %s",
+                [now, recipient_id, token],
+            )
+            marked = cursor.rowcount
+    else:
         marked = _mine(token, [recipient_id]).update(sent_at=now)
     if not marked:
         # Only when the send took longer than REMINDER_CLAIM_EXPIRY_SECONDS and another

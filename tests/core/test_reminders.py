@@ -197,10 +197,9 @@ def test_a_sweep_costs_a_fixed_number_of_queries_plus_one_update_per_email(make_
     # + per e-mail: the UPDATE marking its rows sent (right after the send, so that a
     #   worker killed mid-batch does not send the batch's earlier digests again)
     # + the final distinct-recipients query that finds nothing
-    # On PostgreSQL the insert and each mark are preceded by SET LOCAL synchronous_commit
-    # (their commit does not wait for the disk flush): one more statement each (outside a
-    # test's transaction also a BEGIN and a COMMIT, round trips the autocommit ones hide).
-    fixed, per_email = (5 + 1 + 4 + 1, 1) if connection.vendor != "postgresql" else (5 + 2 + 4 + 1, 2)
+    # (On PostgreSQL the insert and the marks turn off the wait for the WAL flush inside the
+    # statement itself: no extra statements.)
+    fixed, per_email = 5 + 1 + 4 + 1, 1
     with django_assert_num_queries(fixed + 3 * per_email):
         assert sweep(at(due)) == 3
     _people_with_actions(make_user, 27, due + timedelta(days=1))
@@ -321,3 +320,27 @@ def test_a_long_digest_lists_the_first_items_and_counts_the_rest(owner, settings
     assert "Actie 0" in body and "Actie 1" in body and "Actie 4" not in body
     assert "… en nog 3 andere" in body and "/checks/mine/" in body
     assert mail.outbox[0].subject == "Waarborg: 5 herinneringen"
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_marks_do_not_wait_for_the_wal_flush_unless_asked(make_user, settings):
+    """The mark's own statement turns synchronous_commit off for its transaction (here the
+    test's transaction, so it can be read back); REMINDER_SYNCHRONOUS_COMMIT keeps the wait."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    due = date(2021, 6, 30)
+
+    def synchronous_commit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    settings.REMINDER_SYNCHRONOUS_COMMIT = True
+    _people_with_actions(make_user, 2, due)
+    assert sweep(at(due)) == 2 and synchronous_commit() == "on"
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+    settings.REMINDER_SYNCHRONOUS_COMMIT = False
+    _people_with_actions(make_user, 2, due)
+    assert sweep(at(due, hour=10)) == 2 and synchronous_commit() == "off"  # the first two: nothing new
+    assert Reminder.objects.filter(sent_at__isnull=False).count() == 4
