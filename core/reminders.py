@@ -416,15 +416,20 @@ class Claimed:
         self.recipient = recipient
 
 
-def _claim(now: datetime) -> tuple[uuid.UUID, list[Any]] | None:
-    """Step 2: claim the unsent rows of the next batch of recipients. None: nothing is
-    left to claim; an empty list: another sweep claimed this batch first.
+def _claim(now: datetime, after: int | None = None) -> tuple[uuid.UUID, list[Any]] | None:
+    """Step 2: claim the unsent rows of the next batch of recipients (those after recipient
+    `after`: one sweep goes through the recipients once, in order, so that each batch's
+    search starts where the previous one ended instead of stepping again over the index
+    entries of the rows it has just sent). None: nothing is left to claim; an empty list:
+    another sweep claimed this batch first.
     Four queries: the batch's recipients, the claim UPDATE, the claimed rows, their users."""
     from django.contrib.auth import get_user_model
 
     from .models import Reminder
 
     claimable = Reminder.objects.filter(_claimable(now))
+    if after is not None:
+        claimable = claimable.filter(recipient__gt=after)
     recipients = list(
         claimable.order_by("recipient")
         .values_list("recipient", flat=True)
@@ -570,15 +575,19 @@ def _finish(token: uuid.UUID, rows: list[Any], failed: dict[int, str], now: date
 
 
 def deliver(now: datetime) -> int:
-    """Steps 2 and 3, batch after batch, until nothing is left to claim."""
+    """Steps 2 and 3, batch after batch, until nothing is left to claim: one pass over the
+    recipients in order (a row that becomes claimable behind the pass, such as a claim that
+    expires meanwhile, goes out with the next sweep)."""
     emails = 0
+    after: int | None = None  # the last recipient of the batches so far
     for _batch in range(100_000):  # a bound, never reached: each batch claims or ends
-        claimed = _claim(now)
+        claimed = _claim(now) if after is None else _claim(now, after)
         if claimed is None:
             break
         token, rows = claimed
         if not rows:
             continue  # another sweep took this batch between our two queries
+        after = max(row.recipient_id for row in rows)
         sent, failed = _send(token, rows, now)
         _finish(token, rows, failed, now)
         emails += len(sent)

@@ -249,8 +249,8 @@ def _two_sweeps_at_once(now: datetime, monkeypatch, claim=None) -> None:
 
     real_claim = reminders._claim
 
-    def claim_then_meet(at):
-        claimed = claim(at, meet) if claim else real_claim(at)
+    def claim_then_meet(at, *after):
+        claimed = claim(at, meet) if claim else real_claim(at, *after)
         meet()
         return claimed
 
@@ -344,3 +344,17 @@ def test_on_postgresql_the_marks_do_not_wait_for_the_wal_flush_unless_asked(make
     _people_with_actions(make_user, 2, due)
     assert sweep(at(due, hour=10)) == 2 and synchronous_commit() == "off"  # the first two: nothing new
     assert Reminder.objects.filter(sent_at__isnull=False).count() == 4
+
+
+def test_the_digest_shows_a_time_only_for_a_moment_that_is_not_midnight(owner):
+    from core.reminders import render_digest
+
+    rows = [
+        Reminder(title="Op de dag", kind="Actiepunten", due=at(date(2021, 6, 30), hour=0), url="/a/"),
+        Reminder(title="Op het uur", kind="Actiepunten", due=at(date(2021, 7, 1), hour=14), url="/b/"),
+    ]
+    message = render_digest(owner, rows)
+    assert "Op de dag — uiterlijk 30 juni 2021\n" in message.body
+    assert "Op het uur — uiterlijk 1 juli 2021 14:00\n" in message.body
+    html = message.alternatives[0][0]
+    assert "uiterlijk 30 juni 2021</li>" in html and "uiterlijk 1 juli 2021 14:00</li>" in html
