@@ -104,12 +104,16 @@ def sources() -> dict[str, Source]:
 #      (recipient, item, stage), so a stage is recorded once, however many sweeps run;
 #   2. claim the unsent rows of a batch of recipients with one conditional UPDATE
 #      (only rows whose claim is empty or expired), so two sweeps never hold the same row;
+#      a sweep goes through the recipients once, in order, batch after batch;
 #   3. send one digest e-mail per recipient and mark its rows sent right after. A failed
 #      send leaves the rows unsent with attempts + 1 and an exponential back-off; a
 #      worker that dies after claiming leaves a claim that expires, and the next sweep
 #      sends those rows. The one window left: a worker killed after the SMTP server has
 #      accepted a digest and before its UPDATE commits; that digest goes out again once
-#      the claim expires (a duplicate, never a loss). The claim expiry must be longer than
+#      the claim expires (a duplicate, never a loss). On PostgreSQL the mark's COMMIT does
+#      not wait for the WAL flush (REMINDER_SYNCHRONOUS_COMMIT): visible at once, so a killed
+#      worker still never resends; only a crash of the database server itself right after
+#      a mark can lose it, which is the same duplicate. The claim expiry must be longer than
 #      a batch takes to send (REMINDER_BATCH_RECIPIENTS × the SMTP timeout at worst).
 
 
