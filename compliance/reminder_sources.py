@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from compliance.models import CheckStatus, Control, ControlCheck, FollowUpAction, Policy
 from core import formatting
-from core.reminders import DueItem, register_source, reminder_window
+from core.reminders import DueItem, ItemRef, register_source, reminder_window
 
 CHUNK = 2000
 
@@ -29,21 +29,33 @@ def checks_due(now: datetime) -> Iterator[DueItem]:
     ).order_by("pk")
     # A few hundred people own thousands of checks: load each person once, not per check.
     people = _users(checks)
-    controls = {c.pk: c for c in Control.objects.filter(pk__in=checks.values("control")).only("code", "title")}
+    controls = Control.objects.filter(pk__in=checks.values("control")).values_list("pk", "code", "title")
+    names = {pk: f"{code} {title}" for pk, code, title in controls}
     kind = str(_("Periodieke controles"))
     # reverse() once, not once per check: the sweep reads every check falling due.
     url = reverse("check-page", args=[0]).removesuffix("0/") + "{}/"
-    for check in checks.iterator(chunk_size=CHUNK):
-        control = controls[check.control_id]
-        period = f"{formatting.day(check.period_start)} – {formatting.day(check.period_end)}"
-        title = f"{control.code} {control.title} ({period})"
-        for recipient_id in {check.owner_id, check.evidence_owner_id} - {None}:
+    periods: dict[tuple[Any, Any], str] = {}  # (start, end) -> its text: a few hundred periods
+    # Tuples, not model instances: the sweep reads every check falling due, and what it
+    # needs of each is these seven values (the dates' texts are cached in core.formatting).
+    rows = checks.values_list(
+        "pk", "control_id", "period_start", "period_end", "due_date", "owner_id", "evidence_owner_id"
+    )
+    for pk, control_id, period_start, period_end, due_date, owner_id, evidence_owner_id in rows.iterator(
+        chunk_size=CHUNK
+    ):
+        period = (period_start, period_end)
+        if period not in periods:
+            periods[period] = f"{formatting.day(period_start)} – {formatting.day(period_end)}"
+        title = f"{names[control_id]} ({periods[period]})"
+        check = ItemRef(ControlCheck, pk)
+        check_url = url.format(pk)
+        for recipient_id in {owner_id, evidence_owner_id} - {None}:
             yield DueItem(
                 obj=check,
                 recipient=people[recipient_id],
-                due=check.due_date,
+                due=due_date,
                 title=title,
-                url=url.format(check.pk),
+                url=check_url,
                 kind=kind,
             )
 

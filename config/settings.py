@@ -486,6 +486,12 @@ REMINDER_CLAIM_EXPIRY_SECONDS = envint("REMINDER_CLAIM_EXPIRY_SECONDS", 600)
 REMINDER_RETRY_BASE_SECONDS = envint("REMINDER_RETRY_BASE_SECONDS", 300)
 REMINDER_RETRY_MAX_SECONDS = envint("REMINDER_RETRY_MAX_SECONDS", 86400)
 REMINDER_BATCH_RECIPIENTS = envint("REMINDER_BATCH_RECIPIENTS", 100)
+# On PostgreSQL the sweep commits its recordings and its "sent" marks without waiting for the
+# WAL flush (synchronous_commit off for those transactions only): a mark is visible at once,
+# so a killed worker never resends; only a crash of the database server itself within
+# ~0.6 s of a mark can lose it, and that digest goes out once more (a duplicate, never a
+# loss). True: wait for the flush on every mark (about 4 ms or more per e-mail).
+REMINDER_SYNCHRONOUS_COMMIT = envbool("REMINDER_SYNCHRONOUS_COMMIT", "False")
 # A digest lists at most this many items per kind, then says how many more there are.
 REMINDER_DIGEST_MAX_ITEMS = envint("REMINDER_DIGEST_MAX_ITEMS", 50)
 # Evidence dossiers up to this many files and bytes are built in the request; larger ones

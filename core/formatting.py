@@ -8,13 +8,14 @@ thin wrappers around these functions.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils import dateformat, formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 EMPTY = "—"
 MOMENT_FORMAT = "j F Y H:i"
@@ -43,7 +44,8 @@ def moment(value: Any) -> str:
         return day(parsed)
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-    return dateformat.format(timezone.localtime(parsed), MOMENT_FORMAT)
+    local = timezone.localtime(parsed)
+    return _formatted(local, local.utcoffset(), MOMENT_FORMAT, get_language())
 
 
 def day(value: Any) -> str:
@@ -55,7 +57,17 @@ def day(value: Any) -> str:
         if timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
         parsed = timezone.localtime(parsed).date()
-    return dateformat.format(parsed, DAY_FORMAT)
+    return _formatted(parsed, None, DAY_FORMAT, get_language())
+
+
+@lru_cache(maxsize=8192)
+def _formatted(value: datetime | date, offset: timedelta | None, format_string: str, language: str | None) -> str:
+    """`dateformat.format`, remembered: a sweep or a list shows the same few dates thousands of
+    times. Safe to cache because everything the text depends on is in the key: the value (a
+    date, or a moment already in local time), its UTC offset (aware datetimes of the same
+    instant compare equal whatever their zone, but their wall clocks differ; the formats show
+    no zone name), the format and the active language (the month names)."""
+    return dateformat.format(value, format_string)
 
 
 def _as_number(value: Any) -> int | float | Decimal | None:

@@ -43,10 +43,12 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            # the sweep: unsent reminders (recipient batches, then the claim)
-            models.Index(fields=["sent_at", "recipient"], name="reminder_unsent_idx"),
-            # the rows one sweep claimed
-            models.Index(fields=["claim_token"], name="reminder_claim_idx"),
+            # the sweep: the unsent reminders by recipient (the next batch of recipients, the
+            # claim of their rows, reading them back and marking each digest's rows sent, all
+            # by recipient and claim token); partial, so it holds only what is still unsent
+            models.Index(
+                fields=["recipient"], condition=models.Q(sent_at__isnull=True), name="reminder_unsent_recipient_idx"
+            ),
             # the reminders about one item
             models.Index(fields=["item_type", "item_id"], name="reminder_item_idx"),
         ]

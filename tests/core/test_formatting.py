@@ -49,3 +49,21 @@ def test_numbers_with_dutch_separators_and_english_ones_when_asked():
 )
 def test_the_template_filters(source, value, expected):
     assert Template("{% load waarborg %}" + source).render(Context({"v": value})) == expected
+
+
+def test_remembered_dates_still_follow_the_active_language_and_time_zone():
+    """day() and moment() cache their texts (a sweep formats the same few dates thousands of
+    times); the language and the wall clock of the active time zone are part of the key."""
+    from django.utils import timezone
+
+    moment = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    assert formatting.day(date(2026, 3, 1)) == "1 maart 2026"
+    assert formatting.moment(moment) == "2 maart 2026 00:30"
+    with translation.override("en"):
+        assert formatting.day(date(2026, 3, 1)) == "1 March 2026"
+    with timezone.override("UTC"):
+        assert formatting.moment(moment) == "1 maart 2026 23:30"
+        assert formatting.day(moment) == "1 maart 2026"
+    with timezone.override("Asia/Tokyo"):  # the same instant, another wall clock
+        assert formatting.moment(moment.astimezone(timezone.get_current_timezone())) == "2 maart 2026 08:30"
+    assert formatting.moment(moment) == "2 maart 2026 00:30"
