@@ -39,7 +39,6 @@ import csv
 import datetime
 import io
 import json
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -249,11 +248,14 @@ def write_xlsx_table(title: str, headers: Iterable[Any], rows: Iterable[Iterable
 
 # --- CSV written by the database (PostgreSQL) ---------------------------------------------
 #
-# On PostgreSQL an export whose every column is a plain stored value is formatted by the
-# database itself: one SELECT yields each row as its finished CSV line, in the dialect, with
-# the same neutralising and quoting as `csv_cell` and the csv module, and Python only joins
-# the lines. Exactly the bytes the Python path writes (tests/core/test_sql_csv.py compares
-# the two on awkward values), at a small multiple of `COPY ... TO STDOUT`.
+# On PostgreSQL an export whose every column is a plain stored value is written by the
+# database itself, in one `COPY (SELECT …) TO STDOUT (FORMAT csv)`: the SELECT formats each
+# value as `csv_cell` does (Dutch or ISO dates in the active time zone, ja/nee, a decimal
+# comma, a leading apostrophe before a formula), and COPY's own CSV quoting is the csv
+# module's (QUOTE_MINIMAL: a field with the delimiter, a quote, CR or LF is quoted, quotes
+# doubled). Python only turns COPY's LF line ends into CRLF. Exactly the bytes the Python
+# path writes (tests/core/test_sql_csv.py compares the two on awkward values), at a small
+# multiple of a bare `COPY … TO STDOUT`.
 
 # Field types the database formats; any other column (JSON, floats, durations, files, an
 # annotation) keeps the export on the Python path.
@@ -278,6 +280,8 @@ _SQL_KINDS = {
     "DateField": "date",
     "DecimalField": "decimal",
 }
+# The first characters `csv_cell` neutralises (=, +, -, @, tab, CR), as code points.
+_SQL_FORMULA_STARTS = ", ".join(str(ord(start)) for start in FORMULA_PREFIXES)
 
 
 def _sql_literal(text: str) -> str:
@@ -299,50 +303,47 @@ def _sql_kind(model: type[models.Model], path: str) -> str | None:
 
 
 def _sql_cell(column: str, kind: str, spec: CsvDialect) -> str:
-    """The SQL that turns `column` into the CSV field `csv_cell(spec)` and the csv module make
-    of its value (never NULL)."""
+    """The SQL that turns `column` into the text `csv_cell(spec)` makes of its value, before
+    quoting; NULL for an empty cell (COPY writes NULL as an empty, unquoted field, the way the
+    csv module writes an empty string)."""
     if kind == "text":
-        formula = f"CASE WHEN left({column}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' ELSE '' END"
-        quoted = f"'\"' || {formula} || replace({column}, '\"', '\"\"') || '\"'"
-        return f"COALESCE(CASE WHEN {column} ~ {_sql_special(spec)} THEN {quoted} ELSE {formula} || {column} END, '')"
-    if kind in ("integer", "uuid"):
-        return f"COALESCE({column}::text, '')"
-    if kind == "decimal":
         return (
-            f"COALESCE(replace({column}::text, '.', ','), '')"
-            if spec.decimal_comma
-            else f"COALESCE({column}::text, '')"
+            f"NULLIF(CASE WHEN ascii({column}) IN ({_SQL_FORMULA_STARTS}) THEN '''' || {column} ELSE {column} END, '')"
         )
+    if kind in ("integer", "uuid"):
+        return f"{column}::text"
+    if kind == "decimal":
+        return f"replace({column}::text, '.', ',')" if spec.decimal_comma else f"{column}::text"
     if kind == "boolean":
-        true, false = _sql_literal(spec.true), _sql_literal(spec.false)
-        return f"CASE WHEN {column} THEN {true} WHEN NOT {column} THEN {false} ELSE '' END"
+        return (
+            f"CASE WHEN {column} THEN {_sql_literal(spec.true)} WHEN NOT {column} THEN {_sql_literal(spec.false)} END"
+        )
     if kind == "date":
-        return f"COALESCE(to_char({column}, {_sql_literal('DD-MM-YYYY' if spec.date_format else 'YYYY-MM-DD')}), '')"
+        return f"to_char({column}, {_sql_literal('DD-MM-YYYY' if spec.date_format else 'YYYY-MM-DD')})"
     # the session's time zone is the active one while the lines are written (`iter_sql_csv`)
     if spec.datetime_format:
-        return f"COALESCE(to_char({column}, 'DD-MM-YYYY HH24:MI'), '')"
-    return f"COALESCE(to_char({column}, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM'), '')"
+        return f"to_char({column}, 'DD-MM-YYYY HH24:MI')"
+    return f"to_char({column}, 'YYYY-MM-DD\"T\"HH24:MI:SSTZH:TZM')"
 
 
 def sql_csv_lines(
     queryset: QuerySet, paths: Sequence[str], spec: CsvDialect, choices: Sequence[dict[Any, str] | None] = ()
 ) -> tuple[str, list[Any]] | None:
     """The SELECT that yields every row of ``queryset.values_list(*paths)``, in its order, as
-    one finished CSV line of `spec` (with its CRLF), or None when the database cannot format
-    a column (not PostgreSQL, a type it does not handle, a dialect it does not know).
-    `choices` gives, per column, {value: label} to show labels as `QuerySetExporter` does."""
-    if connections[queryset.db].vendor != "postgresql" or spec.name not in DIALECTS:
+    the fields of its CSV line in `spec` (unquoted: COPY quotes them), or None when the database
+    cannot write this export (not PostgreSQL, a type it does not format, one column: a lone
+    field is quoted differently by COPY and by the csv module). `choices` gives, per column,
+    {value: label} to show labels as `QuerySetExporter` does."""
+    if connections[queryset.db].vendor != "postgresql" or spec.name not in DIALECTS or len(paths) < 2:
         return None
     if spec.date_format not in ("", "%d-%m-%Y") or spec.datetime_format not in ("", "%d-%m-%Y %H:%M"):
         return None
     kinds = [_sql_kind(queryset.model, path) for path in paths]
-    if not paths or None in kinds:
+    if None in kinds:
         return None
     cell = csv_cell(spec)
-    exact: list[str] = []  # every field formatted in full
-    plain: list[str] = []  # text as it is: for the rows whose text needs nothing
+    fields: list[str] = []
     params: list[Any] = []
-    texts = []
     for index, (kind, labels) in enumerate(zip(kinds, list(choices) + [None] * len(paths), strict=False)):
         column = f"c{index}"
         formatted = _sql_cell(column, kind, spec)
@@ -351,49 +352,33 @@ def sql_csv_lines(
             whens = " ".join(f"WHEN {column} = %s THEN %s" for _value in labels)
             formatted = f"CASE {whens} ELSE {formatted} END"
             for value, label in labels.items():
-                params += [value, _csv_field(cell(label), spec)]
-        elif kind == "text":
-            texts.append(column)
-        exact.append(formatted)
-        plain.append(f"COALESCE({column}, '')" if kind == "text" and not labels else formatted)
-    delimiter = f" || {_sql_literal(spec.delimiter)} || "
-    line = delimiter.join(exact)
-    if texts:
-        # One test per row for the common case, where no text needs neutralising or quoting:
-        # one regular expression over all its text, and the first character of each.
-        joined = " || ".join(f"COALESCE({column}, '')" for column in texts)
-        starts = " OR ".join(f"ascii({column}) IN (61, 43, 45, 64, 9, 13)" for column in texts)
-        line = f"CASE WHEN {joined} ~ {_sql_special(spec)} OR {starts} THEN {line} ELSE {delimiter.join(plain)} END"
-        params += params  # the labels' parameters appear in both branches
+                params += [value, cell(label) or None]
+        fields.append(f"{formatted} AS f{index}")
     try:
         inner, inner_params = queryset.values_list(*paths).query.sql_with_params()
     except EmptyResultSet:  # `.none()` or an empty `__in`: nothing to ask the database
         return None
     names = ", ".join(f"c{index}" for index in range(len(paths)))
-    sql = f"SELECT {line} || chr(13) || chr(10) FROM ({inner}) AS export_rows ({names})"  # noqa: S608
+    fields.append("chr(13) AS line_end")  # see _SQL_LINE_END
+    sql = f"SELECT {', '.join(fields)} FROM ({inner}) AS export_rows ({names})"  # noqa: S608
     return sql, params + list(inner_params)
 
 
-def _sql_special(spec: CsvDialect) -> str:
-    """The pattern of a text the csv module quotes: the delimiter, a quote, CR or LF."""
-    return _sql_literal("[" + re.escape(spec.delimiter) + '"\\r\\n]')
+# Every row ends in one more field, a lone CR, which COPY quotes: `;"<CR>"<LF>`. Those bytes
+# (after the delimiter) are the line end and nothing else: inside a quoted field every quote is doubled, and a
+# field's closing quote is followed by the delimiter or LF, never by CR. Each becomes CRLF.
+_SQL_LINE_END = b'"\r"\n'
 
 
-def _csv_field(text: str, spec: CsvDialect) -> str:
-    """One already formatted cell as the csv module writes it (QUOTE_MINIMAL)."""
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=spec.delimiter).writerow([text, ""])
-    return buffer.getvalue()[: -len(spec.delimiter) - 2]
-
-
-def iter_sql_csv(queryset: QuerySet, query: tuple[str, list[Any]], batch: int) -> Iterator[tuple[bytes, int]]:
-    """(chunk, rows in it): the lines of `query` through ``COPY (…) TO STDOUT`` in binary form,
-    `batch` lines a chunk, so memory stays flat. Each binary tuple is one message: a field
-    count (2 bytes), the line's length (4 bytes), the line; the first also carries the
-    19-byte header, the last message is the trailer. Dates are formatted in the session's
-    time zone, set to the active one for this statement only (SET LOCAL in a transaction,
-    put back afterwards when that transaction is nested in another, so the connection's UTC
-    holds for every other query).
+def iter_sql_csv(
+    queryset: QuerySet, query: tuple[str, list[Any]], spec: CsvDialect, batch: int
+) -> Iterator[tuple[bytes, int]]:
+    """(chunk, rows in it): the rows of `query` as CSV lines through ``COPY (…) TO STDOUT``,
+    `batch` lines a chunk, so memory stays flat. COPY ends each row in LF, after the extra
+    field of `_SQL_LINE_END`: those bytes become CRLF (a line break inside a quoted field is kept).
+    Dates are formatted in the session's time zone, set to the active one for this statement
+    only (SET LOCAL in a transaction, put back afterwards when that transaction is nested in
+    another, so the connection's UTC holds for every other query).
 
     While the lines stream, the connection is busy with the COPY: whoever consumes the chunks
     must not query the same database before the last one (a streamed response and a file
@@ -402,23 +387,26 @@ def iter_sql_csv(queryset: QuerySet, query: tuple[str, list[Any]], batch: int) -
     connection = connections[queryset.db]
     zone = timezone.get_current_timezone_name()
     nested = connection.in_atomic_block  # else the commit itself ends the SET LOCAL
-    statement = connection.ops.compose_sql(f"COPY ({sql}) TO STDOUT (FORMAT binary)", list(params))
+    delimiter = _sql_literal(spec.delimiter)
+    statement = connection.ops.compose_sql(f"COPY ({sql}) TO STDOUT (FORMAT csv, DELIMITER {delimiter})", list(params))
     with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('TimeZone'), set_config('TimeZone', %s, true)", [zone])
         (before, _zone) = cursor.fetchone()
         with cursor.copy(statement) as copy:
-            blocks = iter(copy)
-            first = bytes(next(blocks, b""))  # the header, then the first line or the trailer
-            lines: list[Any] = [first[19 + 6 :]] if len(first) > 19 + 2 else []
-            for block in blocks:
-                if len(block) == 2:  # the trailer (the last message: the loop ends with it)
-                    continue
-                lines.append(block[6:])
-                if len(lines) == batch:
-                    yield b"".join(lines), batch
-                    lines = []
-            if lines:
-                yield b"".join(lines), len(lines)
+            line_end = spec.delimiter.encode() + _SQL_LINE_END
+            # Copied into one buffer as they come: each message is a view on a buffer of the
+            # driver's, and holding thousands of them costs more than the copying.
+            buffer = bytearray()
+            in_batch = 0
+            for row in copy:  # one message a row
+                buffer += row
+                in_batch += 1
+                if in_batch == batch:
+                    yield bytes(buffer).replace(line_end, b"\r\n"), in_batch
+                    buffer = bytearray()
+                    in_batch = 0
+            if in_batch:
+                yield bytes(buffer).replace(line_end, b"\r\n"), in_batch
         if nested:
             cursor.execute("SELECT set_config('TimeZone', %s, true)", [before])
 
@@ -477,7 +465,7 @@ class BaseExporter:
         in_batch = done = 0
         query = self.csv_query(spec)
         if query is not None:
-            for chunk, in_chunk in iter_sql_csv(*query, SQL_CSV_BATCH_ROWS):
+            for chunk, in_chunk in iter_sql_csv(*query, spec, SQL_CSV_BATCH_ROWS):
                 done += in_chunk
                 yield chunk, in_chunk
             if progress:  # not before: the connection is busy with the COPY until its last line
