@@ -236,11 +236,11 @@ def _group_by_sql(years: range) -> list[tuple[str, list[Any]]]:
 
 @register_bench(ANNUAL_RATIO_CASE)
 def annual_ratio(scale: float) -> list[Any]:
-    """`annual_report(year)` (what `manage.py annual_report` runs) for each of ten years over ten
-    years at ten times the seed's volume, against the hand-written GROUP BY of the incident
-    figures over the same tables. The baseline counts only the six incident figures (the
-    tables that hold the volume); the report computes every figure of a year and of the year
-    before, so the ratio is an upper bound."""
+    """`annual_report(year)` (what `manage.py annual_report` runs) over ten years at ten times
+    the seed's volume, against the hand-written GROUP BY of the incident figures of every year
+    over the same tables: one year's report (the issue's measure, goal: no slower than the
+    GROUP BY), and the ten reports together (no goal: the baseline counts the six incident
+    figures only, while each report computes every figure of its year and the year before)."""
     from django.db import connection
 
     from core.bench import Ratio, interleaved
@@ -254,6 +254,9 @@ def annual_ratio(scale: float) -> list[Any]:
         for year in years:
             annual_report(year)
 
+    def one_year() -> None:
+        annual_report(2021)
+
     def baseline() -> None:
         with connection.cursor() as cursor:
             for sql, params in queries:
@@ -266,11 +269,16 @@ def annual_ratio(scale: float) -> list[Any]:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        # The issue's measure: one year's report (every figure of 2021 and 2020) against the
+        # hand-written GROUP BY of the incident figures of all years; then all ten reports
+        # against the same baseline (an upper bound: the baseline counts six figures only).
+        ours_one, theirs_one = interleaved(one_year, baseline)
         ours, theirs = interleaved(waarborg, baseline)
         with measure() as one:
             annual_report(2021)
         return [
-            Ratio("reports", f"annual report, ten years, {rows:,} rows", ours, theirs, 1.0),
+            Ratio("reports", f"annual report of one year, {rows:,} rows", ours_one, theirs_one, 1.0),
+            Ratio("reports", f"annual reports of all ten years, {rows:,} rows", ours, theirs, None),
             Measure(ANNUAL_RATIO_CASE, "annual report of one year: queries", one.queries, "queries"),
         ]
     finally:
