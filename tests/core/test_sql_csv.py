@@ -181,3 +181,25 @@ def test_an_active_time_zone_other_than_amsterdam_is_used_by_both_paths(attacks)
             return
         database, python = both_paths(exporter, "rfc4180")
         assert database == python and b"-04:00" in database
+
+
+@pytest.mark.parametrize("term", ["100%", "a_b", "o'brien", "%%s", "\\"])
+def test_an_api_export_filtered_by_a_search_with_sql_characters_is_the_python_one(db, security_officer, api_as, term):
+    url = "https://phish.example/a_b?p=100%25"
+    PhishingTakedown.objects.create(url=url, reported_at=MOMENTS[0], hosting_provider=term)
+    PhishingTakedown.objects.create(url="https://other.example/", reported_at=MOMENTS[1], hosting_provider="x")
+    client = api_as(security_officer)
+    response = client.get("/api/v1/phishing-takedowns/", {"format": "csv", "search": term})
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body.count(b"\r\n") == 2 and b"other.example" not in body  # the header and the one match
+    exporter = SerializerExporter(
+        PhishingTakedown.objects.filter(hosting_provider=term).order_by("-reported_at", "-id"),
+        PhishingTakedownSerializer(),
+        "takedowns",
+        {},
+    )
+    exporter.csv_query = lambda spec: None  # type: ignore[method-assign]
+    python = io.BytesIO()
+    exporter.write("csv", python)
+    assert body == python.getvalue()
