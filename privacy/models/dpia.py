@@ -220,4 +220,4 @@ class DPIATransition(models.Model):
         verbose_name_plural = _("DPIA-statuswijzigingen")
 
     def __str__(self) -> str:
-        return f"{self.dpia}: {self.from_status} → {self.to_status}"
+        return f"{self.dpia}: {self.get_from_status_display()} → {self.get_to_status_display()}"

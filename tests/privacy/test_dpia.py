@@ -110,3 +110,10 @@ def test_one_dpia_exports_as_pdf(api_as, auditor, make_dpia):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_a_transition_reads_with_the_status_labels_not_the_codes(make_dpia, privacy_officer):
+    dpia = make_dpia(owner=privacy_officer)
+    dpias.move(dpia, "in_review", privacy_officer)
+    transition = dpia.transitions.get()
+    assert str(transition).endswith(": concept → in beoordeling")
